@@ -1,0 +1,45 @@
+# DSKE with courier-delivered PSRD. `make help` lists the targets.
+SWIFT        ?= swift
+RELEASE_BIN  := .build/release
+# System packages the build and the tests need (Debian names). `make setup` installs the missing ones.
+APT_PACKAGES := libssl-dev libsqlite3-dev libusb-1.0-0-dev libpcsclite-dev pkg-config \
+                python3 python3-venv procps psmisc curl
+
+.PHONY: help setup build release test bench demo clean
+
+help:
+	@echo "make setup   install the system packages the build and tests need (apt-get)"
+	@echo "make build   debug build of every target"
+	@echo "make test    build and run every test (unit, fuzz, crash, end-to-end)"
+	@echo "make bench   release build, then every benchmark (figures for docs/performance.md)"
+	@echo "make demo    run the whole flow on the embedded defaults"
+	@echo "make clean   remove build products and demo state"
+
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "system packages: all present"; fi
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: setup
+	$(SWIFT) build -c release --product dske-bench
+	$(RELEASE_BIN)/dske-bench crypto
+	$(RELEASE_BIN)/dske-bench pool
+
+demo: build
+	.build/debug/dske demo
+
+clean:
+	rm -rf .build run data

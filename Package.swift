@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Libraries carry the logic; executables are thin shells over them (see docs/architecture.md).
+let package = Package(
+    name: "dske",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dske", targets: ["dske"]),
+        .executable(name: "dske-bench", targets: ["dske-bench"]),
+        .library(name: "DSKECore", targets: ["DSKECore"]),
+        .library(name: "PSRDStore", targets: ["PSRDStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // OpenSSL's libcrypto, for the one-time Poly1305 authenticator (EVP_MAC).
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "DSKECore", dependencies: [
+            "CLibCrypto",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The topology and settings of dske-config.yaml; deliberately free of protocol code.
+        .target(name: "DSKEConfig", dependencies: [
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "PSRDStore", dependencies: [
+            "DSKECore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "DSKEService", dependencies: [
+            "DSKECore", "DSKEConfig", "PSRDStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "DSKEHub", dependencies: ["DSKEService"]),
+        .target(name: "DSKEClient", dependencies: ["DSKEService"]),
+        .executableTarget(name: "dske", dependencies: [
+            "DSKEHub", "DSKEClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "dske-bench", dependencies: [
+            "DSKECore", "PSRDStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Child process for the crash test: allocates and takes in a loop until SIGKILLed.
+        .executableTarget(name: "psrd-torture", dependencies: ["PSRDStore"]),
+        .testTarget(name: "DSKECoreTests", dependencies: ["DSKECore"]),
+        .testTarget(name: "DSKEConfigTests", dependencies: ["DSKEConfig"]),
+        .testTarget(name: "PSRDStoreTests", dependencies: ["PSRDStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

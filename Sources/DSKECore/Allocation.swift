@@ -1,0 +1,58 @@
+import Foundation
+
+/// The metadata of some PSRD bytes: one or more fragments, in order, whose bytes concatenated form
+/// a key (a pad or a MAC key). Only metadata ever travels on the wire, never the bytes.
+///
+/// JSON: `{"fragments": [...]}`; text (in `DSKE-Signature`): `frag,frag,...`.
+public struct Allocation: Hashable, Sendable, Codable {
+    public let fragments: [Fragment]
+
+    /// At most this many fragments in one allocation: a bound on parsing work for hostile input.
+    public static let maxFragments = 64
+
+    public init(fragments: [Fragment]) throws(PSRDError) {
+        guard !fragments.isEmpty else { throw .malformedAllocation("an allocation needs at least one fragment") }
+        guard fragments.count <= Self.maxFragments else {
+            throw .malformedAllocation("\(fragments.count) fragments exceed the limit of \(Self.maxFragments)")
+        }
+        // Overlapping fragments would let one message name the same byte twice.
+        for (i, a) in fragments.enumerated() {
+            for b in fragments[(i + 1)...] where a.blockUUID == b.blockUUID && a.start < b.end && b.start < a.end {
+                throw .malformedAllocation("fragments overlap in block \(a.blockUUID.lowercased)")
+            }
+        }
+        self.fragments = fragments
+    }
+
+    /// Total number of bytes the allocation covers.
+    public var size: Int { fragments.reduce(0) { $0 + $1.size } }
+
+    /// The canonical text form `uuid:start:size[,uuid:start:size...]`.
+    public var encoded: String { fragments.map(\.encoded).joined(separator: ",") }
+
+    /// Parses the canonical text form.
+    public init(encoded text: some StringProtocol) throws(PSRDError) {
+        guard text.utf8.count <= Self.maxFragments * 76 else {
+            throw .malformedAllocation("allocation text of \(text.utf8.count) bytes is too long")
+        }
+        var fragments: [Fragment] = []
+        for part in String(text).split(separator: ",", omittingEmptySubsequences: false) {
+            fragments.append(try Fragment(encoded: part))
+        }
+        try self.init(fragments: fragments)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        enum Keys: String, CodingKey { case fragments }
+        let container = try decoder.container(keyedBy: Keys.self)
+        try self.init(fragments: try container.decode([Fragment].self, forKey: .fragments))
+    }
+}
+
+/// Which side of a client-hub pair allocates from a pool. Each pair shares two pools so that the
+/// two sides never allocate the same bytes at the same time: the other side only takes the ranges
+/// the owner names. The raw values are the reference's `pool_owner` query values.
+public enum PoolOwner: String, Sendable, Codable, CaseIterable {
+    case client
+    case hub
+}

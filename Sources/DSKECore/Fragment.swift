@@ -1,0 +1,82 @@
+import Foundation
+
+/// A contiguous range of bytes inside one PSRD block: the unit of allocation metadata.
+///
+/// On the wire it is the JSON object `{"block_uuid": "...", "start": N, "size": N}` or, inside a
+/// `DSKE-Signature` header, the text `uuid:start:size`.
+public struct Fragment: Hashable, Sendable {
+    public let blockUUID: UUID
+    public let start: Int
+    public let size: Int
+
+    /// Creates a fragment after checking that it is a sane, non-empty range that cannot overflow.
+    public init(blockUUID: UUID, start: Int, size: Int) throws(PSRDError) {
+        guard start >= 0 else { throw .malformedAllocation("negative start \(start)") }
+        guard size > 0 else { throw .malformedAllocation("fragment size must be positive, got \(size)") }
+        guard start <= Int.max - size else { throw .malformedAllocation("range \(start)+\(size) overflows") }
+        self.blockUUID = blockUUID
+        self.start = start
+        self.size = size
+    }
+
+    /// One past the last byte of the range.
+    public var end: Int { start + size }
+
+    /// The canonical text form `uuid:start:size`.
+    public var encoded: String { "\(blockUUID.lowercased):\(start):\(size)" }
+
+    /// Parses the canonical text form. Refuses anything a canonical encoder would not emit
+    /// (upper-case or unhyphenated UUIDs, signs, leading zeros, spaces), so that one allocation has
+    /// exactly one spelling.
+    public init(encoded text: Substring) throws(PSRDError) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            throw .malformedAllocation("fragment '\(text.prefix(80))' is not uuid:start:size")
+        }
+        let uuid = try Self.parseUUID(parts[0])
+        let start = try Self.parseDecimal(parts[1], field: "start")
+        let size = try Self.parseDecimal(parts[2], field: "size")
+        try self.init(blockUUID: uuid, start: start, size: size)
+    }
+
+    static func parseUUID(_ text: Substring) throws(PSRDError) -> UUID {
+        guard text.utf8.count == 36, let uuid = UUID(uuidString: String(text)), uuid.lowercased == text else {
+            throw .malformedAllocation("block UUID '\(text.prefix(40))' is not a canonical lowercase UUID")
+        }
+        return uuid
+    }
+
+    static func parseDecimal(_ text: Substring, field: String) throws(PSRDError) -> Int {
+        let digits = text.utf8
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              digits.count == 1 || digits.first != 0x30, let value = Int(text)
+        else {
+            throw .malformedAllocation("\(field) '\(text.prefix(24))' is not a plain decimal number")
+        }
+        return value
+    }
+}
+
+extension Fragment: Codable {
+    enum CodingKeys: String, CodingKey {
+        case blockUUID = "block_uuid"
+        case start
+        case size
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try container.decode(String.self, forKey: .blockUUID)
+        let uuid = try Self.parseUUID(Substring(text))
+        try self.init(blockUUID: uuid,
+                      start: try container.decode(Int.self, forKey: .start),
+                      size: try container.decode(Int.self, forKey: .size))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(blockUUID.lowercased, forKey: .blockUUID)
+        try container.encode(start, forKey: .start)
+        try container.encode(size, forKey: .size)
+    }
+}
