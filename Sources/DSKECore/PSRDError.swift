@@ -19,6 +19,12 @@ public enum PSRDError: Error, Equatable, Sendable {
     case tooLarge(requested: Int, limit: Int)
     /// A block with this UUID is (or was once) in the pool: PSRD is never accepted twice.
     case duplicateBlock(UUID)
+    /// The range lies below the replay window this node persisted before it last stopped without a
+    /// clean close: it may have been accepted before the crash, so it never will be again. A
+    /// sender that is merely behind can resume its allocations in this block at `resumeAt`.
+    case belowReplayFloor(block: UUID, start: Int, size: Int, resumeAt: Int)
+    /// The durable store failed (disk, database, closed store); nothing was handed out or taken.
+    case storage(String)
 }
 
 extension PSRDError: CustomStringConvertible {
@@ -38,6 +44,11 @@ extension PSRDError: CustomStringConvertible {
             return "PSRD request of \(requested) bytes exceeds the limit of \(limit) bytes"
         case .duplicateBlock(let uuid):
             return "PSRD block \(uuid.lowercased) was already imported"
+        case let .belowReplayFloor(block, start, size, resumeAt):
+            return "PSRD range \(start)+\(size) of block \(block.lowercased) lies below the replay window "
+                + "the receiver restarted with; resume at offset \(resumeAt)"
+        case .storage(let why):
+            return "PSRD storage failure: \(why)"
         }
     }
 }
