@@ -1,0 +1,85 @@
+/// Base64 exactly as Python's `base64.b64encode` writes it: standard alphabet, `=` padding, no
+/// line breaks. Decoding accepts only that canonical spelling (no whitespace, no URL-safe
+/// alphabet, no missing padding, zero bits in the last character's unused positions), so every
+/// byte string has exactly one accepted text form and a signed message has one meaning.
+public enum StrictBase64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    private static let invalid: UInt8 = 0xFF
+
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: invalid, count: 256)
+        for (value, symbol) in alphabet.enumerated() { table[Int(symbol)] = UInt8(value) }
+        return table
+    }()
+
+    /// The number of characters `encode` produces for `count` bytes.
+    public static func encodedLength(of count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(encodedLength(of: bytes.count))
+        var iterator = bytes.makeIterator()
+        while let b0 = iterator.next() {
+            let b1 = iterator.next()
+            let b2 = iterator.next()
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
+            if let b1 {
+                out.append(alphabet[Int((b1 & 0x0F) << 2 | (b2 ?? 0) >> 6)])
+            } else {
+                out.append(UInt8(ascii: "="))
+            }
+            if let b2 {
+                out.append(alphabet[Int(b2 & 0x3F)])
+            } else {
+                out.append(UInt8(ascii: "="))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes the canonical form; `nil` for anything else.
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        var text = String(text)
+        return text.withUTF8 { decode(utf8: $0) }
+    }
+
+    static func decode(utf8 input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let count = input.count
+        guard count % 4 == 0 else { return nil }
+        if count == 0 { return [] }
+        var padding = 0
+        if input[count - 1] == UInt8(ascii: "=") {
+            padding = input[count - 2] == UInt8(ascii: "=") ? 2 : 1
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(count / 4 * 3 - padding)
+        let table = decodeTable
+        var index = 0
+        let fullEnd = padding == 0 ? count : count - 4
+        while index < fullEnd {
+            let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+            let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
+            // Valid symbols are below 64, so any invalid one (0xFF) sets a high bit.
+            guard (a | b | c | d) & 0xC0 == 0 else { return nil }
+            out.append(a << 2 | b >> 4)
+            out.append(b << 4 | c >> 2)
+            out.append(c << 6 | d)
+            index += 4
+        }
+        if padding > 0 {
+            let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+            guard a != invalid, b != invalid else { return nil }
+            out.append(a << 2 | b >> 4)
+            if padding == 1 {
+                let c = table[Int(input[index + 2])]
+                guard c != invalid, c & 0x03 == 0 else { return nil }
+                out.append(b << 4 | c >> 2)
+            } else {
+                guard b & 0x0F == 0 else { return nil }
+            }
+        }
+        return out
+    }
+}
