@@ -1,0 +1,18 @@
+/// One-time-pad encryption of key shares (the reference's share encryption): ciphertext = data
+/// XOR pad. It is perfectly secret only because the pad is PSRD that is never used twice; the
+/// pools enforce that, not this function.
+public enum OneTimePad {
+    /// XORs `data` with `pad`; the same call decrypts. Callers check the lengths first (a pad of
+    /// the wrong length is a programming error, so it traps).
+    public static func apply(pad: [UInt8], to data: [UInt8]) -> [UInt8] {
+        precondition(pad.count == data.count, "one-time pad and data differ in length")
+        return [UInt8](unsafeUninitializedCapacity: data.count) { output, initialized in
+            pad.withUnsafeBufferPointer { pad in
+                data.withUnsafeBufferPointer { data in
+                    for i in 0..<data.count { output[i] = data[i] ^ pad[i] }
+                }
+            }
+            initialized = data.count
+        }
+    }
+}
