@@ -46,18 +46,26 @@ let package = Package(
         .target(name: "DSKEHub", dependencies: ["DSKEService"]),
         .target(name: "DSKEClient", dependencies: ["DSKEService"]),
         .executableTarget(name: "dske", dependencies: [
-            "DSKEHub", "DSKEClient",
+            "DSKEHub", "DSKEClient", "DSKEConfig", "DSKECore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "dske-bench", dependencies: [
-            "DSKECore", "PSRDStore",
+            "DSKECore", "PSRDStore", "DSKEConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // Child process for the crash test: allocates and takes in a loop until SIGKILLed.
         .executableTarget(name: "psrd-torture", dependencies: ["PSRDStore"]),
         .testTarget(name: "DSKECoreTests", dependencies: ["DSKECore"]),
         .testTarget(name: "DSKEConfigTests", dependencies: ["DSKEConfig"]),
         .testTarget(name: "PSRDStoreTests", dependencies: ["PSRDStore"]),
+        // Starts the built `dske` executable as real processes on loopback; depending on the
+        // executable target makes `swift build --build-tests` build it first.
+        .testTarget(name: "DSKEEndToEndTests", dependencies: [
+            "dske", "DSKEConfig",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

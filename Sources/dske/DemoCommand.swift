@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+
+/// `dske demo`: the whole flow on the embedded default topology, in a scratch directory.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start the default network in a scratch directory, establish a key sam->sofia, stop.",
+        discussion: """
+            Writes the embedded default configuration (five hubs, five clients, HTTP-simulated \
+            out-of-band PSRD delivery) into a new temporary directory with its run and data \
+            directories inside it, starts every node, obtains a key pair for encryptors sam \
+            (at carol) and sofia (at connie) exactly as get-key-pair does, prints it, stops every \
+            node and removes the directory (kept with --keep, for its logs).
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("First port of the demo network (hubs first, then clients).", valueName: "port"))
+    var basePort: Int?
+
+    @Flag(name: .long, help: "Keep the scratch directory (configuration, logs, pools) afterwards.")
+    var keep = false
+
+    func run() async throws {
+        try await reportingErrors { () async throws(CLIError) in
+            let directory = try Self.makeScratchDirectory()
+            defer {
+                if keep {
+                    printNote("kept \(directory)")
+                } else {
+                    try? FileManager.default.removeItem(atPath: directory)
+                }
+            }
+            let configPath = "\(directory)/dske-config.yaml"
+            try Topology.writeDemoConfiguration(to: configPath, scratch: directory, basePort: basePort)
+            let topology = try Topology.load(path: configPath)
+            let supervisor = NodeSupervisor(topology: topology)
+            print("Starting \(topology.hubs.count) hubs and \(topology.clients.count) clients in \(directory)")
+            // Not detached: the nodes share the demo's process group, so a Ctrl-C ends them too.
+            _ = try await supervisor.start(topology.nodes, timeout: .seconds(60), detach: false) { print($0) }
+            let result: Result<[DeliveredKey], CLIError>
+            do throws(CLIError) {
+                print("Get key for sam (master) at carol, then Get key with key IDs for sofia (slave) at connie:")
+                result = .success(try await KeyPair.obtain(topology: topology, master: "sam", slave: "sofia", size: nil, number: nil))
+            } catch {
+                result = .failure(error)
+            }
+            print("Stopping the network")
+            let stopped = await supervisor.stop(topology.nodes, timeout: .seconds(10))
+            let keys = try result.get()
+            KeyOutputOptions(json: false).print(keys)
+            let failures = stopped.compactMap { if case .failed(let message) = $0.1 { message } else { nil } }
+            if !failures.isEmpty { throw CLIError(.failure, failures.joined(separator: "; ")) }
+        }
+    }
+
+    static func makeScratchDirectory() throws(CLIError) -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(base)/dske-demo.XXXXXX".utf8CString)
+        guard let pointer = mkdtemp(&template) else {
+            throw CLIError(.failure, "cannot create a scratch directory under \(base)")
+        }
+        return String(cString: pointer)
+    }
+}

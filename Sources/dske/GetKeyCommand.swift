@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// `dske get-key`: the master SAE's Get key call (ETSI GS QKD 014 enc_keys) on its KME.
+struct GetKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get-key",
+        abstract: "Get new keys for a master/slave encryptor pair, as the master SAE would.",
+        discussion: """
+            Calls GET /client/KME/etsi/api/v1/keys/SLAVE/enc_keys on the KME that serves the \
+            master SAE, with the master SAE ID in the Authorization header. Prints one line per \
+            key: the key ID, a space, the key in base64 (or the ETSI key container with --json). \
+            Give the key IDs to the slave's side (dske get-key-with-ids) to obtain the same keys \
+            there; each key can be obtained there once.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The master (initiating) encryptor's SAE ID.", valueName: "sae"))
+    var master: String
+
+    @Option(name: .long, help: ArgumentHelp("The slave (responding) encryptor's SAE ID.", valueName: "sae"))
+    var slave: String
+
+    @Option(name: .long, help: ArgumentHelp("Key size in bits, a multiple of 8 (default: the KME's).", valueName: "bits"))
+    var size: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Number of keys (default 1).", valueName: "n"))
+    var number: Int?
+
+    @Flag(name: .long, help: "Print the ETSI key container as JSON.")
+    var json = false
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        try await reportingErrors { () async throws(CLIError) in
+            let topology = try options.loadTopology()
+            let kme = try topology.kme(serving: master)
+            _ = try topology.kme(serving: slave)
+            let keys = try await KeyDeliveryAPI(http: HTTPCaller())
+                .getKey(kme: kme, master: master, slave: slave, size: size, number: number)
+            KeyOutputOptions(json: json).print(keys)
+        }
+    }
+}

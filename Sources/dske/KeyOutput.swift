@@ -1,0 +1,26 @@
+import Foundation
+
+/// How the key commands print keys. Keys are secrets: they are printed because handing them to
+/// the operator is what these commands are for (they stand in for an encryptor, as the
+/// reference's manager does); nothing else in dske prints key material.
+struct KeyOutputOptions: Sendable {
+    let json: Bool
+
+    /// One line per key, `KEY_ID KEY_BASE64`, or the ETSI key container with `--json`.
+    func print(_ keys: [DeliveredKey]) {
+        if json {
+            struct Container: Encodable { let keys: [DeliveredKey] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(Container(keys: keys)) {
+                Swift.print(String(decoding: data, as: UTF8.self))
+            }
+        } else {
+            for key in keys { Swift.print("\(key.keyID) \(key.key)") }
+        }
+    }
+}
+
+func printNote(_ message: String) {
+    FileHandle.standardError.write(Data("\(message)\n".utf8))
+}

@@ -1,0 +1,76 @@
+import DSKECore
+import Foundation
+
+/// Reading a node's management status (`GET .../mgmt/v1/status`) for readiness and the status
+/// table. The status is parsed as free-form JSON so that a field added by a node never breaks the
+/// manager.
+struct NodeStatus: Sendable {
+    let json: JSONObject
+
+    init?(_ body: Data) {
+        guard case .object(let object)? = try? WireCoding.parse(body) else { return nil }
+        json = object
+    }
+
+    /// Whether the node can serve requests: a node that says `"ready": false` is still setting
+    /// up (a client registering with its hubs and filling its pools); one that does not say is
+    /// ready once it answers.
+    static func isReady(_ body: Data, role: Topology.Role) -> Bool {
+        guard let status = NodeStatus(body) else { return false }
+        if case .bool(let ready)? = status.json["ready"] { return ready }
+        return true
+    }
+
+    // MARK: Table cells
+
+    /// Pools in one cell: per peer, own/peer unused bytes.
+    var poolsCell: String {
+        guard let pools = json["pools"] else { return "-" }
+        return Self.summarize(pools)
+    }
+
+    var registrationsCell: String {
+        guard let value = json["registrations"] ?? json["registered_clients"] ?? json["peer_hubs"] else { return "-" }
+        switch value {
+        case .array(let items): return items.isEmpty ? "none" : items.map(Self.name(of:)).joined(separator: ",")
+        default: return Self.summarize(value)
+        }
+    }
+
+    var pendingSharesCell: String {
+        guard let value = json["pending_shares"] ?? json["shares"] else { return "-" }
+        return Self.summarize(value)
+    }
+
+    var countersCell: String {
+        guard case .object(let counters)? = json["counters"] else { return "-" }
+        let nonZero = counters.members.filter {
+            if case .number(let number) = $0.value { return number.text != "0" }
+            return true
+        }
+        return nonZero.isEmpty ? "all 0" : nonZero.map { "\($0.key)=\(Self.summarize($0.value))" }.joined(separator: " ")
+    }
+
+    private static func name(of value: JSONValue) -> String {
+        if case .object(let object) = value {
+            for key in ["name", "client_name", "hub_name", "peer"] {
+                if case .string(let name)? = object[key] { return name }
+            }
+        }
+        return summarize(value)
+    }
+
+    /// A compact one-line rendering of any JSON value.
+    static func summarize(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "-"
+        case .bool(let flag): return flag ? "yes" : "no"
+        case .number(let number): return number.text
+        case .string(let text): return text
+        case .array(let items):
+            return items.isEmpty ? "none" : items.map(summarize).joined(separator: ",")
+        case .object(let object):
+            return object.members.map { "\($0.key):\(summarize($0.value))" }.joined(separator: " ")
+        }
+    }
+}
