@@ -54,6 +54,16 @@ public final class InMemoryPool {
         return data
     }
 
+    /// The bytes `take` would return, leaving them unused (to check a MAC before taking its key).
+    public func peek(_ allocation: Allocation) throws(PSRDError) -> [UInt8] {
+        try peerPool.check(allocation, limit: maxRequest)
+        var data: [UInt8] = []
+        for fragment in allocation.fragments {
+            data += bytes[fragment.blockUUID]!.copy(fragment.start, fragment.size)
+        }
+        return data
+    }
+
     /// Levels of the own pool, then the peer pool.
     public func levels() -> [PoolLevel] {
         [PoolLevel(peer: peer, owner: localRole, blocks: own.blocks.count,
@@ -88,6 +98,10 @@ private final class BlockBytes {
     deinit {
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
         buffer.deallocate()
+    }
+
+    func copy(_ start: Int, _ size: Int) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(rebasing: buffer[start..<(start + size)]))
     }
 
     func consume(_ start: Int, _ size: Int) -> [UInt8] {

@@ -1,0 +1,93 @@
+#if canImport(Darwin)
+import Darwin
+#else
+import Glibc
+#endif
+import Foundation
+
+/// One block file mapped into memory (MAP_SHARED), so handing out bytes costs a copy and a zero
+/// fill, with no system call. The zeroed pages reach the disk when `sync` runs with the next mark
+/// persist (or whenever the kernel writes them back); a crash before that is covered by erasing
+/// everything below the marks on the next open.
+final class BlockFile {
+    let uuid: UUID
+    let size: Int
+    let path: String
+    /// The mark persisted in the database: own blocks never hand out a byte at or above it, peer
+    /// blocks never accept one, until a larger mark is committed.
+    var mark: Int
+    private let base: UnsafeMutableRawPointer
+    private var dirtyLow = Int.max
+    private var dirtyHigh = 0
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Maps the file at `path`, which must be exactly `size` bytes long.
+    init(uuid: UUID, path: String, size: Int, mark: Int) throws(StoreError) {
+        let fd = try Posix.openFile(path, O_RDWR)
+        defer { close(fd) }
+        let actual = try Posix.fileSize(fd, path: path)
+        guard actual == size else {
+            throw .corrupt("block file \(path) has \(actual) bytes, the database says \(size)")
+        }
+        let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+        guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw Posix.fail("mmap", path)
+        }
+        self.uuid = uuid
+        self.path = path
+        self.size = size
+        self.mark = mark
+        self.base = mapped
+    }
+
+    deinit {
+        munmap(base, size)
+    }
+
+    var isDirty: Bool { dirtyLow < dirtyHigh }
+
+    /// Copies `count` bytes at `start` to `out` and zeroes them in the file.
+    func consume(_ start: Int, _ count: Int, into out: UnsafeMutableRawPointer) {
+        precondition(start >= 0 && count > 0 && start <= size - count, "consume outside the block")
+        out.copyMemory(from: base + start, byteCount: count)
+        (base + start).initializeMemory(as: UInt8.self, repeating: 0, count: count)
+        noteDirty(start, start + count)
+    }
+
+    /// Copies `count` bytes at `start` to `out`, leaving them in place.
+    func copy(_ start: Int, _ count: Int, into out: UnsafeMutableRawPointer) {
+        precondition(start >= 0 && count > 0 && start <= size - count, "copy outside the block")
+        out.copyMemory(from: base + start, byteCount: count)
+    }
+
+    /// Zeroes `range`, touching (and dirtying) only the pages that are not already zero, so
+    /// re-erasing on every open costs reads, not writes.
+    func erase(_ range: Range<Int>) {
+        let range = range.clamped(to: 0..<size)
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let end = min(range.upperBound, (offset / Self.pageSize + 1) * Self.pageSize)
+            let slice = UnsafeRawBufferPointer(start: base + offset, count: end - offset)
+            if slice.contains(where: { $0 != 0 }) {
+                (base + offset).initializeMemory(as: UInt8.self, repeating: 0, count: end - offset)
+                noteDirty(offset, end)
+            }
+            offset = end
+        }
+    }
+
+    /// Writes the zeroed pages to disk and waits for it.
+    func sync() throws(StoreError) {
+        guard isDirty else { return }
+        let low = dirtyLow / Self.pageSize * Self.pageSize
+        if msync(base + low, dirtyHigh - low, MS_SYNC) != 0 { throw Posix.fail("msync", path) }
+        dirtyLow = Int.max
+        dirtyHigh = 0
+    }
+
+    private func noteDirty(_ low: Int, _ high: Int) {
+        dirtyLow = min(dirtyLow, low)
+        dirtyHigh = max(dirtyHigh, high)
+    }
+}
