@@ -1,0 +1,191 @@
+import Foundation
+
+// Messages of this project's hub extensions. A reference client never sends them and a reference
+// hub answers 404 to their paths, which is how our client learns to fall back to the one-share
+// messages. They live in one file because they form one small protocol, versioned together.
+
+/// Answer to `GET /hub/{hub}/dske/api/v1/capabilities` (unsigned).
+public struct CapabilitiesResponse: WireMessage, Hashable {
+    /// The hub serves `POST key-shares` and `POST key-shares/fetch`.
+    public let batch: Bool
+    /// The hub serves `DELETE key-share`.
+    public let delete: Bool
+
+    public init(batch: Bool, delete: Bool) {
+        self.batch = batch
+        self.delete = delete
+    }
+}
+
+/// Limits of the batch messages.
+public enum KeyShareBatch {
+    /// Shares (or key IDs) in one batch message: bounds the work and memory of one request. An
+    /// ETSI request for more keys than this is split into several batches by the client.
+    public static let maxCount = 1024
+    /// Body limit for a batch message: the largest share of a 16,777,216-bit key is 2 MiB, carried
+    /// as base64; a batch of many small shares stays far below this.
+    public static let bodyLimit = 8 << 20
+}
+
+/// One share inside a batch message: the per-key fields of `PostKeyShareRequest` (sent by the
+/// master client) and of `GetKeyShareResponse` (sent by the hub), plus the key ID.
+public struct BatchKeyShare: WireMessage, Hashable {
+    public let userKeyID: UUID
+    public let shareIndex: Int
+    /// The pad: exactly `encryptedShareValue.count` bytes from the sender-owned pool.
+    public let encryptionKeyAllocation: Allocation
+    public let encryptedShareValue: [UInt8]
+
+    public init(userKeyID: UUID, shareIndex: Int, encryptionKeyAllocation: Allocation, encryptedShareValue: [UInt8]) {
+        self.userKeyID = userKeyID
+        self.shareIndex = shareIndex
+        self.encryptionKeyAllocation = encryptionKeyAllocation
+        self.encryptedShareValue = encryptedShareValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userKeyID = "user_key_id"
+        case shareIndex = "share_index"
+        case encryptionKeyAllocation = "encryption_key_allocation"
+        case encryptedShareValue = "encrypted_share_value"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        userKeyID = try container.decodeCanonicalUUID(forKey: .userKeyID)
+        shareIndex = try container.decodeInteger(forKey: .shareIndex, in: KeyShare.indexRange)
+        encryptionKeyAllocation = try container.decode(Allocation.self, forKey: .encryptionKeyAllocation)
+        encryptedShareValue = try container.decodeSharePad(forKey: .encryptedShareValue, pad: encryptionKeyAllocation)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(userKeyID.lowercased, forKey: .userKeyID)
+        try container.encode(shareIndex, forKey: .shareIndex)
+        try container.encode(encryptionKeyAllocation, forKey: .encryptionKeyAllocation)
+        try container.encode(StrictBase64.encode(encryptedShareValue), forKey: .encryptedShareValue)
+    }
+}
+
+/// Body of `POST /hub/{hub}/dske/api/v1/key-shares`: many shares for one master/slave pair in one
+/// signed message. The answer is a signed `null`, as for the one-share POST.
+public struct PostKeySharesRequest: WireMessage, Hashable {
+    public let masterClientName: String
+    public let masterSAEID: String
+    public let slaveSAEID: String
+    /// 1...`KeyShareBatch.maxCount` shares with distinct key IDs.
+    public let shares: [BatchKeyShare]
+
+    public init(masterClientName: String, masterSAEID: String, slaveSAEID: String, shares: [BatchKeyShare]) {
+        self.masterClientName = masterClientName
+        self.masterSAEID = masterSAEID
+        self.slaveSAEID = slaveSAEID
+        self.shares = shares
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case masterClientName = "master_client_name"
+        case masterSAEID = "master_sae_id"
+        case slaveSAEID = "slave_sae_id"
+        case shares
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        masterClientName = try container.decode(String.self, forKey: .masterClientName)
+        masterSAEID = try container.decode(String.self, forKey: .masterSAEID)
+        slaveSAEID = try container.decode(String.self, forKey: .slaveSAEID)
+        shares = try container.decode([BatchKeyShare].self, forKey: .shares)
+        try container.checkBatch(shares.map(\.userKeyID), forKey: .shares)
+    }
+}
+
+/// Body of `POST /hub/{hub}/dske/api/v1/key-shares/fetch`: the batch form of GET key-share.
+public struct FetchKeySharesRequest: WireMessage, Hashable {
+    public let clientName: String
+    public let masterSAEID: String
+    public let slaveSAEID: String
+    /// 1...`KeyShareBatch.maxCount` distinct key IDs.
+    public let keyIDs: [UUID]
+
+    public init(clientName: String, masterSAEID: String, slaveSAEID: String, keyIDs: [UUID]) {
+        self.clientName = clientName
+        self.masterSAEID = masterSAEID
+        self.slaveSAEID = slaveSAEID
+        self.keyIDs = keyIDs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clientName = "client_name"
+        case masterSAEID = "master_sae_id"
+        case slaveSAEID = "slave_sae_id"
+        case keyIDs = "key_ids"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clientName = try container.decode(String.self, forKey: .clientName)
+        masterSAEID = try container.decode(String.self, forKey: .masterSAEID)
+        slaveSAEID = try container.decode(String.self, forKey: .slaveSAEID)
+        let texts = try container.decode([String].self, forKey: .keyIDs)
+        var ids: [UUID] = []
+        ids.reserveCapacity(texts.count)
+        for text in texts {
+            guard text.utf8.count == 36, let uuid = UUID(uuidString: text), uuid.lowercased == text else {
+                throw DecodingError.dataCorruptedError(forKey: .keyIDs, in: container,
+                    debugDescription: "a key ID is not a canonical lowercase hyphenated UUID")
+            }
+            ids.append(uuid)
+        }
+        keyIDs = ids
+        try container.checkBatch(ids, forKey: .keyIDs)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(clientName, forKey: .clientName)
+        try container.encode(masterSAEID, forKey: .masterSAEID)
+        try container.encode(slaveSAEID, forKey: .slaveSAEID)
+        try container.encode(keyIDs.map(\.lowercased), forKey: .keyIDs)
+    }
+}
+
+/// Answer to `POST key-shares/fetch`: the shares the hub holds for the requested keys, in request
+/// order; keys the hub does not hold are left out (the client rebuilds those from other hubs).
+public struct FetchKeySharesResponse: WireMessage, Hashable {
+    public let shares: [BatchKeyShare]
+
+    public init(shares: [BatchKeyShare]) { self.shares = shares }
+
+    enum CodingKeys: String, CodingKey {
+        case shares
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        shares = try container.decode([BatchKeyShare].self, forKey: .shares)
+        guard shares.count <= KeyShareBatch.maxCount else {
+            throw DecodingError.dataCorruptedError(forKey: .shares, in: container,
+                debugDescription: "\(shares.count) shares exceed the batch limit of \(KeyShareBatch.maxCount)")
+        }
+        guard Set(shares.map(\.userKeyID)).count == shares.count else {
+            throw DecodingError.dataCorruptedError(forKey: .shares, in: container, debugDescription: "a key ID appears twice")
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A batch is non-empty, bounded, and names each key once (one key, one share per hub).
+    func checkBatch(_ ids: [UUID], forKey key: Key) throws {
+        guard !ids.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must not be empty")
+        }
+        guard ids.count <= KeyShareBatch.maxCount else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self,
+                debugDescription: "\(ids.count) entries exceed the batch limit of \(KeyShareBatch.maxCount)")
+        }
+        guard Set(ids).count == ids.count else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "a key ID appears twice")
+        }
+    }
+}

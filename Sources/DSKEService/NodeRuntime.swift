@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DSKECore
+import Hummingbird
+import Logging
+import NIOCore
+import PSRDStore
+import Synchronization
+
+/// Runs one node (hub or client) over HTTP: builds the Hummingbird application from the role's
+/// routes behind `JSONErrorMiddleware`, serves the management API the reference serves
+/// (`GET /ROLE/NAME/mgmt/v1/status`, `POST /ROLE/NAME/mgmt/v1/stop`), runs the role's background
+/// work, and closes the PSRD store cleanly when the server stops (so a clean restart skips no
+/// PSRD).
+public struct NodeRuntime: Sendable {
+    public let name: String
+    /// The node's role; `PoolOwner`'s raw values are the path prefixes `hub` and `client`.
+    public let role: PoolOwner
+    public let store: NodeStore
+    public let service: any NodeService
+    public let logger: Logger
+
+    public init(name: String, role: PoolOwner, store: NodeStore, service: any NodeService, logger: Logger) {
+        self.name = name
+        self.role = role
+        self.store = store
+        self.service = service
+        self.logger = logger
+    }
+
+    /// `/hub/NAME` or `/client/NAME`.
+    public var basePath: String { "/\(role.rawValue)/\(name)" }
+
+    /// Serves on `host:port` until SIGTERM or SIGINT (graceful: requests in flight finish) or
+    /// `POST mgmt/v1/stop` (which raises SIGTERM, as the reference does), then closes the store.
+    public func run(host: String, port: Int) async throws {
+        let stop: @Sendable () -> Void = { kill(getpid(), SIGTERM) }
+        try await serve(host: host, port: port, stop: stop, onRunning: { _ in }) { app in
+            try await app.runService()
+        }
+    }
+
+    /// Starts serving in the background of this process and returns once the port is bound (port
+    /// 0 picks a free one). For tests and benchmarks: no signal handlers are installed;
+    /// `RunningNode.stop()` or `POST mgmt/v1/stop` stops the node.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningNode {
+        let stopper = Mutex<Task<Void, any Error>?>(nil)
+        let bound = AsyncStream<Int>.makeStream()
+        let task = Task {
+            defer { bound.continuation.finish() }
+            try await serve(host: host, port: port, stop: { stopper.withLock { $0?.cancel() } },
+                            onRunning: { bound.continuation.yield($0) }) { app in
+                try await app.run()
+            }
+        }
+        stopper.withLock { $0 = task }
+        var iterator = bound.stream.makeAsyncIterator()
+        guard let actual = await iterator.next() else {
+            // The server ended before binding: report why.
+            try await task.value
+            throw ServiceError.internalError("server stopped before it was listening")
+        }
+        return RunningNode(host: host, port: actual, baseURL: "http://\(host):\(actual)\(basePath)", task: task)
+    }
+
+    private func serve(host: String, port: Int, stop: @escaping @Sendable () -> Void,
+                       onRunning: @escaping @Sendable (Int) -> Void,
+                       body: (Application<RouterResponder<NodeRequestContext>>) async throws -> Void) async throws {
+        let routes = service.routes() + managementRoutes(stop: stop)
+        let router = Router(context: NodeRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware(routes: RouteTable(routes), logger: logger))
+        for route in routes {
+            let handler = route.handler
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                try await handler(request, context)
+            }
+        }
+        let logger = self.logger
+        let name = self.name
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let actual = channel.localAddress?.port ?? port
+                logger.info("\(name) listening on \(host):\(actual)")
+                onRunning(actual)
+            },
+            logger: logger)
+        let background = Task { await service.runBackground() }
+        do {
+            try await body(app)
+        } catch {
+            background.cancel()
+            _ = await background.value
+            await closeStore()
+            throw error
+        }
+        background.cancel()
+        _ = await background.value
+        await closeStore()
+        logger.info("\(name) stopped")
+    }
+
+    private func closeStore() async {
+        do {
+            try await store.close()
+        } catch {
+            logger.error("closing the PSRD store failed: \(error)")
+        }
+    }
+
+    private func managementRoutes(stop: @escaping @Sendable () -> Void) -> [Route] {
+        let base = basePath + "/mgmt/v1"
+        let roleName = role == .hub ? "Hub" : "Client"
+        return [
+            Route(.get, base + "/status") { _, _ in
+                JSONResponse.make(body: JSONValue.object(await status()))
+            },
+            Route(.post, base + "/stop") { _, _ in
+                logger.info("stop requested through the management API")
+                // Answer first: the stop runs after a moment, and shutdown is graceful anyway.
+                Task {
+                    try? await Task.sleep(for: .milliseconds(50))
+                    stop()
+                }
+                return JSONResponse.make(body: JSONValue.object(["result": .string("\(roleName) stop initiated")]))
+            },
+        ]
+    }
+
+    /// `{"name", "role", "pools": [...], ...role members}`.
+    public func status() async -> JSONObject {
+        var object: JSONObject = ["name": .string(name), "role": .string(role.rawValue)]
+        let pools = await store.levels().map { level -> JSONValue in
+            .object([
+                "peer": .string(level.peer),
+                "owner": .string(level.owner.rawValue),
+                "blocks": .number(JSONNumber(level.blocks)),
+                "total_bytes": .number(JSONNumber(level.totalBytes)),
+                "unused_bytes": .number(JSONNumber(level.unusedBytes)),
+            ])
+        }
+        object["pools"] = .array(pools)
+        for (key, value) in await service.status().members { object[key] = value }
+        return object
+    }
+}

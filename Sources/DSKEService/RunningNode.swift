@@ -1,0 +1,27 @@
+/// A node serving in the background of this process (tests, benchmarks): where it listens and how
+/// to stop it.
+public final class RunningNode: Sendable {
+    public let host: String
+    public let port: Int
+    /// `http://host:port/role/name`: the node's base URL as the reference spells it.
+    public let baseURL: String
+    private let task: Task<Void, any Error>
+
+    init(host: String, port: Int, baseURL: String, task: Task<Void, any Error>) {
+        self.host = host
+        self.port = port
+        self.baseURL = baseURL
+        self.task = task
+    }
+
+    /// Stops serving, waits until the server is down and the store closed. Idempotent.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// Waits until the node stops by itself (e.g. after `POST mgmt/v1/stop`).
+    public func waitUntilStopped() async throws {
+        try await task.value
+    }
+}
