@@ -63,7 +63,7 @@ let package = Package(
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
-            "dske", "DSKEConfig",
+            "dske", "DSKEConfig", "DSKECore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
     ],
