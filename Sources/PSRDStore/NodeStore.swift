@@ -395,4 +395,15 @@ public actor NodeStore {
         }
         try database.close()
     }
+
+    /// Lets go of everything without writing the clean-close state: the store as kill -9 leaves
+    /// it (with page-cache writes intact). For tests.
+    func abandon() {
+        try? database?.close()
+        database = nil
+        files = [:]
+        ownPools = [:]
+        peerPools = [:]
+        lock = nil
+    }
 }
