@@ -23,10 +23,33 @@ struct NodeStatus: Sendable {
 
     // MARK: Table cells
 
-    /// Pools in one cell: per peer, own/peer unused bytes.
-    var poolsCell: String {
-        guard let pools = json["pools"] else { return "-" }
-        return Self.summarize(pools)
+    /// Pools in one cell, per peer: unused bytes of the pool this node allocates from (own) and
+    /// of the one the peer allocates from, `hank=1.9k/2.0k`.
+    func poolsCell(role: Topology.Role) -> String {
+        guard case .array(let pools)? = json["pools"] else { return "-" }
+        var peers: [String] = []
+        var own: [String: Int] = [:], theirs: [String: Int] = [:]
+        for case .object(let pool) in pools {
+            guard case .string(let peer)? = pool["peer"], case .string(let owner)? = pool["owner"],
+                  case .number(let unused)? = pool["unused_bytes"], let bytes = unused.integer() else { continue }
+            if !peers.contains(peer) { peers.append(peer) }
+            if owner == role.rawValue { own[peer, default: 0] += bytes } else { theirs[peer, default: 0] += bytes }
+        }
+        guard !peers.isEmpty else { return "empty" }
+        return peers.map { "\($0)=\(Self.bytes(own[$0] ?? 0))/\(Self.bytes(theirs[$0] ?? 0))" }.joined(separator: " ")
+    }
+
+    /// 999, 1.5k, 12k, 3.4M: pool levels at a glance.
+    static func bytes(_ count: Int) -> String {
+        func scaled(_ value: Double, _ unit: String) -> String {
+            (value < 10 ? String(format: "%.1f", value) : String(Int(value))) + unit
+        }
+        switch count {
+        case ..<1000: return String(count)
+        case ..<1_000_000: return scaled(Double(count) / 1000, "k")
+        case ..<1_000_000_000: return scaled(Double(count) / 1_000_000, "M")
+        default: return scaled(Double(count) / 1_000_000_000, "G")
+        }
     }
 
     var registrationsCell: String {

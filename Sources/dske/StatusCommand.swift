@@ -82,7 +82,7 @@ struct StatusCommand: AsyncParsableCommand {
                 continue
             }
             lines.append([row.node.role.rawValue, row.node.name, String(row.node.port), pid, "running",
-                          status.registrationsCell, status.poolsCell, status.pendingSharesCell, status.countersCell])
+                          status.registrationsCell, status.poolsCell(role: row.node.role), status.pendingSharesCell, status.countersCell])
         }
         let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max() ?? 0 }
         return lines.map { cells in
