@@ -1,0 +1,137 @@
+import DSKECore
+import DSKEService
+import Foundation
+
+/// The shares a hub holds, in memory only (see `PendingShare` for why), with the checks the
+/// reference lacks: one share per key ID, only the client serving the slave SAE named at POST
+/// time may take it, taking it removes it, and unclaimed shares expire.
+///
+/// Claims are all-or-nothing and atomic (one actor call), so two concurrent fetches can never
+/// both receive the same share; a claim whose answer cannot be built is undone with `restore`.
+actor ShareStore {
+    struct Counters: Sendable {
+        var posted = 0
+        var delivered = 0
+        var expired = 0
+        var deleted = 0
+        var refused = 0
+    }
+
+    let expiry: Duration
+    let capacity: Int
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private var shares: [UUID: PendingShare] = [:]
+    private(set) var counters = Counters()
+
+    init(expiry: Duration, capacity: Int = 1_000_000,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.expiry = expiry
+        self.capacity = capacity
+        self.now = now
+    }
+
+    var pendingCount: Int {
+        purgeExpired()
+        return shares.count
+    }
+
+    /// The expiry instant for a share posted now.
+    func expiryInstant() -> ContinuousClock.Instant { now() + expiry }
+
+    /// Stores all the shares or none: refused when a key ID is already held (a share is posted
+    /// once) or when the store is full.
+    func add(_ batch: [PendingShare]) throws(ServiceError) {
+        purgeExpired()
+        for share in batch where shares[share.keyID] != nil {
+            counters.refused += 1
+            throw .conflict("A share for this key ID is already held.", details: ["key_id": .string(share.keyID.lowercased)])
+        }
+        guard shares.count + batch.count <= capacity else {
+            counters.refused += 1
+            throw .unavailable("Too many pending shares.", details: ["capacity": .number(JSONNumber(capacity))])
+        }
+        for share in batch { shares[share.keyID] = share }
+        counters.posted += batch.count
+    }
+
+    /// Takes the shares of `keyIDs` for `client`. Key IDs the hub does not hold are skipped (the
+    /// caller decides whether that is a 404). Any held share that `client` may not have, or whose
+    /// master/slave SAEs differ from the request, refuses the whole claim with 401.
+    func claim(keyIDs: [UUID], client: String, masterSAE: String, slaveSAE: String) throws(ServiceError) -> [PendingShare] {
+        purgeExpired()
+        var found: [PendingShare] = []
+        for id in keyIDs {
+            guard let share = shares[id] else { continue }
+            guard share.slaveClient == client else {
+                counters.refused += 1
+                throw .notAllowed("Client may not fetch this share.", details: ["client_name": .string(client), "key_id": .string(id.lowercased)])
+            }
+            guard share.masterSAE == masterSAE, share.slaveSAE == slaveSAE else {
+                counters.refused += 1
+                throw .notAllowed("Master and slave SAE IDs do not match the key.",
+                                  details: ["key_id": .string(id.lowercased), "master_sae_id": .string(masterSAE),
+                                            "slave_sae_id": .string(slaveSAE)])
+            }
+            found.append(share)
+        }
+        for share in found { shares[share.keyID] = nil }
+        counters.delivered += found.count
+        return found
+    }
+
+    /// Puts back shares whose delivery failed before an answer left (e.g. the hub's own pool ran
+    /// dry), unless they expired meanwhile.
+    func restore(_ batch: [PendingShare]) {
+        let current = now()
+        for share in batch {
+            counters.delivered -= 1
+            if share.expiresAt > current, shares[share.keyID] == nil {
+                shares[share.keyID] = share
+            } else {
+                share.wipe()
+            }
+        }
+    }
+
+    /// Removes a share at the request of the client that posted it (a scatter that failed).
+    func delete(keyID: UUID, by client: String) throws(ServiceError) {
+        purgeExpired()
+        guard let owner = shares[keyID]?.masterClient else {
+            throw .notFound("Unknown key ID.", details: ["key_id": .string(keyID.lowercased)])
+        }
+        guard owner == client else {
+            counters.refused += 1
+            throw .notAllowed("Only the client that posted a share may delete it.",
+                              details: ["client_name": .string(client), "key_id": .string(keyID.lowercased)])
+        }
+        shares.removeValue(forKey: keyID)?.wipe()
+        counters.deleted += 1
+    }
+
+    /// Forgets shares just added whose acknowledgement could not be produced (the poster will
+    /// treat the POST as failed, so the hub must not keep them).
+    func discard(_ keyIDs: [UUID]) {
+        for id in keyIDs {
+            if let share = shares.removeValue(forKey: id) {
+                share.wipe()
+                counters.posted -= 1
+            }
+        }
+    }
+
+    /// Drops expired shares; called on every access and by the hub's periodic sweep.
+    @discardableResult
+    func purgeExpired() -> Int {
+        let current = now()
+        let expired = shares.compactMap { $0.value.expiresAt <= current ? $0.key : nil }
+        var dropped = 0
+        for id in expired {
+            if let share = shares.removeValue(forKey: id) {
+                share.wipe()
+                dropped += 1
+            }
+        }
+        counters.expired += dropped
+        return dropped
+    }
+}
