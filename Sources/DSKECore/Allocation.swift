@@ -15,6 +15,14 @@ public struct Allocation: Hashable, Sendable, Codable {
         guard fragments.count <= Self.maxFragments else {
             throw .malformedAllocation("\(fragments.count) fragments exceed the limit of \(Self.maxFragments)")
         }
+        // Each fragment's end fits in an Int, but the sum of many need not: `size` would trap on
+        // hostile input such as two fragments of Int.max / 2 + 1 bytes in different blocks.
+        var total = 0
+        for fragment in fragments {
+            let (sum, overflow) = total.addingReportingOverflow(fragment.size)
+            guard !overflow else { throw .malformedAllocation("total size of the fragments overflows") }
+            total = sum
+        }
         // Overlapping fragments would let one message name the same byte twice.
         for (i, a) in fragments.enumerated() {
             for b in fragments[(i + 1)...] where a.blockUUID == b.blockUUID && a.start < b.end && b.start < a.end {

@@ -31,7 +31,7 @@ public struct Fragment: Hashable, Sendable {
     public init(encoded text: Substring) throws(PSRDError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 3 else {
-            throw .malformedAllocation("fragment '\(text.prefix(80))' is not uuid:start:size")
+            throw .malformedAllocation("fragment '\(Self.excerpt(text, 80))' is not uuid:start:size")
         }
         let uuid = try Self.parseUUID(parts[0])
         let start = try Self.parseDecimal(parts[1], field: "start")
@@ -41,9 +41,17 @@ public struct Fragment: Hashable, Sendable {
 
     static func parseUUID(_ text: Substring) throws(PSRDError) -> UUID {
         guard text.utf8.count == 36, let uuid = UUID(uuidString: String(text)), uuid.lowercased == text else {
-            throw .malformedAllocation("block UUID '\(text.prefix(40))' is not a canonical lowercase UUID")
+            throw .malformedAllocation("block UUID '\(excerpt(text, 40))' is not a canonical lowercase UUID")
         }
         return uuid
+    }
+
+    /// Hostile text echoed into an error message (and so into logs) is shortened and stripped
+    /// of control characters, so it cannot forge log lines.
+    static func excerpt(_ text: Substring, _ limit: Int) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit).map {
+            $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) || $0 == "\u{2028}" || $0 == "\u{2029}" ? "?" : $0
+        }))
     }
 
     static func parseDecimal(_ text: Substring, field: String) throws(PSRDError) -> Int {
@@ -51,7 +59,7 @@ public struct Fragment: Hashable, Sendable {
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
               digits.count == 1 || digits.first != 0x30, let value = Int(text)
         else {
-            throw .malformedAllocation("\(field) '\(text.prefix(24))' is not a plain decimal number")
+            throw .malformedAllocation("\(field) '\(excerpt(text, 24))' is not a plain decimal number")
         }
         return value
     }

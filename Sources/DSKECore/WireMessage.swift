@@ -6,3 +6,5 @@ public protocol WireMessage: Codable, Sendable {}
 
 extension JSONValue: WireMessage {}
 extension JSONObject: WireMessage {}
+extension Allocation: WireMessage {}
+extension Fragment: WireMessage {}
