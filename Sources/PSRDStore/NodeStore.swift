@@ -106,8 +106,14 @@ public actor NodeStore {
         var updates: [(UUID, Int)] = []
         for fragment in allocation.fragments {
             let file = files[fragment.blockUUID]!
-            if fragment.end > file.mark {
-                updates.append((file.uuid, min(file.size, fragment.end + reserveChunk)))
+            guard fragment.end > file.mark else { continue }
+            let mark = min(file.size, fragment.end + reserveChunk)
+            // A peer may name several ranges of one block in any order: keep the highest mark,
+            // or a later, lower update would uncover an earlier fragment.
+            if let i = updates.firstIndex(where: { $0.0 == file.uuid }) {
+                updates[i].1 = max(updates[i].1, mark)
+            } else {
+                updates.append((file.uuid, mark))
             }
         }
         guard !updates.isEmpty else { return }
@@ -191,6 +197,12 @@ public actor NodeStore {
         try Posix.renameFile(temporary, blockPath(uuid))
         try Posix.syncDirectory(blocksDirectory)
         try install([(peer, owner, uuid, bytes.count)], bundleID: nil, source: source, database)
+    }
+
+    /// True when a block with this UUID is, or once was, in this store: an importer can refuse
+    /// a known block before doing any work on it.
+    public func hasSeenBlock(_ uuid: UUID) throws(StoreError) -> Bool {
+        try !openDatabase().knownBlocks([uuid]).isEmpty
     }
 
     /// Where an importer should write a large block before `adoptBlockFile`: inside the store,
@@ -310,6 +322,7 @@ public actor NodeStore {
         try Posix.makeDirectory(blocksDirectory)
         let lock = try DirectoryLock(directory: directory)
         let database = try StoreDatabase(path: directory + "/store.sqlite")
+        try database.claimRole(localRole)
         let active = try database.blocks(state: .active)
 
         // Files without an active row: half-added blocks, unadopted staging files, used-up

@@ -46,6 +46,11 @@ final class StoreDatabase {
                     uuid TEXT PRIMARY KEY NOT NULL,
                     added DATETIME NOT NULL
                 ) WITHOUT ROWID;
+                -- Store-wide settings, such as the role the store was created for.
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
                 CREATE TABLE bundle (
                     id TEXT PRIMARY KEY NOT NULL,
                     imported DATETIME NOT NULL
@@ -72,6 +77,19 @@ final class StoreDatabase {
             return try queue.read(body)
         } catch {
             throw .database("\(what): \(error)")
+        }
+    }
+
+    /// Records the node role on first open and refuses another one later: opened under the
+    /// other role, own and peer pools would swap and the marks would mean the wrong thing.
+    func claimRole(_ role: PoolOwner) throws(StoreError) {
+        let stored: String? = try write("checking the store role") { db in
+            if let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'role'") { return stored }
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('role', ?)", arguments: [role.rawValue])
+            return nil
+        }
+        if let stored, stored != role.rawValue {
+            throw .invalidArgument("this store belongs to a \(stored) node; it cannot be opened as a \(role.rawValue)")
         }
     }
 

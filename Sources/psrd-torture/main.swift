@@ -39,14 +39,24 @@ enum Layout {
 
     /// Byte `offset` of a block: a counter-based generator, so any range can be checked.
     static func byte(_ uuid: UUID, _ offset: Int) -> UInt8 {
-        var z = UInt64(uuid.uuid.15) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(offset / 8) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return UInt8(truncatingIfNeeded: z >> (8 * UInt64(offset % 8)))
+        UInt8(truncatingIfNeeded: word(uuid, offset / 8) >> (8 * UInt64(offset % 8)))
     }
 
-    static func bytes(_ uuid: UUID) -> [UInt8] { (0..<blockSize).map { byte(uuid, $0) } }
+    static func word(_ uuid: UUID, _ index: Int) -> UInt64 {
+        var z = UInt64(uuid.uuid.15) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    static func bytes(_ uuid: UUID) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(blockSize + 8)
+        for index in 0..<((blockSize + 7) / 8) {
+            withUnsafeBytes(of: word(uuid, index).littleEndian) { bytes += $0 }
+        }
+        return Array(bytes.prefix(blockSize))
+    }
 
     static func matches(_ allocation: Allocation, _ data: [UInt8]) -> Bool {
         var i = 0
@@ -131,6 +141,7 @@ for own in [true, false] {
     for index in 0..<Layout.blockCount {
         let uuid = Layout.uuid(own: own, index: index)
         do {
+            if try await store.hasSeenBlock(uuid) { continue }
             try await store.addBlock(peer: Layout.peerName, owner: own ? role : peerRole, uuid: uuid,
                                      bytes: Layout.bytes(uuid), source: "torture")
         } catch .duplicateBlock {

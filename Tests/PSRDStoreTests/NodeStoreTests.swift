@@ -197,6 +197,19 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
         #expect(await hub.unusedBytes(peer: "client1", owner: .client) == 10_000 - 1088)
     }
 
+    @Test func aTakeNamingOneBlockOutOfOrderIsCoveredWholeByTheWindow() async throws {
+        let pair = try await StorePair(sizes: [10_000], chunk: 64)
+        let a = pair.blocks[0].0
+        let high = try Fragment(blockUUID: a, start: 5000, size: 10)
+        let low = try Fragment(blockUUID: a, start: 0, size: 10)
+        _ = try await pair.hub.take(peer: "client1", allocation: try Allocation(fragments: [high, low]))
+        await pair.hub.abandon()
+        let hub = try await pair.reopenHub()
+        await #expect(throws: PSRDError.belowReplayFloor(block: a, start: 5000, size: 10, resumeAt: 5074)) {
+            try await hub.take(peer: "client1", allocation: try Allocation(fragments: [high]))
+        }
+    }
+
     @Test func marksArePersistedOncePerChunkNotPerKey() async throws {
         let pair = try await StorePair(sizes: [100_000], chunk: 1024)
         for _ in 0..<320 {
@@ -239,6 +252,14 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
         try await store.close()
         let again = try await NodeStore(directory: directory.path, localRole: .client)
         try await again.close()
+    }
+
+    @Test func aStoreOpensOnlyUnderTheRoleItWasCreatedFor() async throws {
+        let directory = try TemporaryDirectory()
+        try await NodeStore(directory: directory.path, localRole: .hub).close()
+        await #expect(throws: StoreError.invalidArgument("this store belongs to a hub node; it cannot be opened as a client")) {
+            _ = try await NodeStore(directory: directory.path, localRole: .client)
+        }
     }
 
     @Test func aClosedStoreRefusesWork() async throws {
