@@ -1,0 +1,274 @@
+import DSKECore
+import DSKEService
+import Foundation
+import Hummingbird
+import Logging
+import PSRDStore
+
+/// ETSI GS QKD 014 V1.1.1 on the standard root (`/api/v1/keys`) and the reference's prefixed
+/// root (`/client/NAME/etsi/api/v1/keys`). The calling SAE is named by the `Authorization`
+/// header, as in the reference (mutual TLS comes later). Keys are not kept: an enc_keys answer
+/// carries keys this KME forgets at once, and the hubs delete each share once delivered.
+struct ETSIInterface: Sendable {
+    let settings: ClientSettings
+    let relay: KeyRelay
+    let store: NodeStore
+    let counters: ClientCounters
+    let logger: Logger
+
+    /// Key request and key IDs bodies are small; anything larger is not one.
+    static let bodyLimit = 64 * 1024
+
+    func routes(root: String) -> [Route] {
+        [
+            Route(.get, root + "/:sae/status") { request, context in
+                await answer(request) { () async throws(ETSIError) in try await status(request, context) }
+            },
+            Route(.get, root + "/:sae/enc_keys") { request, context in
+                await answer(request) { () async throws(ETSIError) in try await getKeyGET(request, context) }
+            },
+            Route(.post, root + "/:sae/enc_keys") { request, context in
+                await answer(request) { () async throws(ETSIError) in try await getKeyPOST(request, context) }
+            },
+            Route(.get, root + "/:sae/dec_keys") { request, context in
+                await answer(request) { () async throws(ETSIError) in try await getKeyWithIDsGET(request, context) }
+            },
+            Route(.post, root + "/:sae/dec_keys") { request, context in
+                await answer(request) { () async throws(ETSIError) in try await getKeyWithIDsPOST(request, context) }
+            },
+        ]
+    }
+
+    /// Runs a handler and renders its ETSI error, so no ETSI error reaches the DSKE error
+    /// middleware (whose body has another shape).
+    private func answer(_ request: Request, _ handler: () async throws(ETSIError) -> Response) async -> Response {
+        do {
+            return try await handler()
+        } catch {
+            await counters.add(.refusedRequests)
+            if case .internalError = error {
+                logger.error("\(request.method) \(request.uri.path): \(error)")
+            } else {
+                logger.info("\(request.method) \(request.uri.path): \(error)")
+            }
+            return error.response
+        }
+    }
+
+    // MARK: Status
+
+    /// `GET {slave_SAE_ID}/status`, called by a master SAE of this KME.
+    func status(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
+        let master = try callerSAE(request)
+        let slave = try pathSAE(context, role: "slave")
+        let target = try owner(of: slave, role: "slave")
+        let (stored, maximum) = await keyCounts(keyBytes: settings.defaultKeySize / 8)
+        return JSONResponse.make(body: ETSIStatus(
+            sourceKMEID: settings.name, targetKMEID: target, masterSAEID: master, slaveSAEID: slave,
+            keySize: settings.defaultKeySize, storedKeyCount: stored, maxKeyCount: maximum,
+            maxKeyPerRequest: settings.maxKeysPerRequest, maxKeySize: ETSILimits.keySizeRange.upperBound,
+            minKeySize: ETSILimits.keySizeRange.lowerBound, maxSAEIDCount: ETSILimits.maxSAEIDCount))
+    }
+
+    /// Keys of `keyBytes` this KME can make from the PSRD its pools hold now (stored) and when
+    /// its pools are full (maximum). One key as a one-share message costs, per hub, a pad and a
+    /// MAC key from the client-owned pool and a MAC key from the hub-owned pool (the hub signs
+    /// its answer); a key needs k hubs, so the figure is the k-th best hub's.
+    func keyCounts(keyBytes: Int) async -> (stored: Int, maximum: Int) {
+        let mac = MessageAuthenticator.keySize
+        var now: [Int] = []
+        var full: [Int] = []
+        for hub in relay.hubs {
+            let own = await store.unusedBytes(peer: hub.name, owner: .client)
+            let peer = await store.unusedBytes(peer: hub.name, owner: .hub)
+            let usable = await hub.isUsable
+            now.append(usable ? min(own / (keyBytes + mac), peer / mac) : 0)
+            if settings.outOfBandHTTP {
+                let capacity = max(settings.stopRequestPSRDThreshold, 0)
+                full.append(min(max(own, capacity) / (keyBytes + mac), max(peer, capacity) / mac))
+            } else {
+                full.append(min(own / (keyBytes + mac), peer / mac))
+            }
+        }
+        func kthBest(_ values: [Int]) -> Int {
+            let sorted = values.sorted(by: >)
+            return sorted.count >= settings.minNrShares ? sorted[settings.minNrShares - 1] : 0
+        }
+        return (kthBest(now), kthBest(full))
+    }
+
+    // MARK: Get key
+
+    /// `GET {slave_SAE_ID}/enc_keys?number=N&size=BITS`.
+    func getKeyGET(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
+        let master = try callerSAE(request)
+        let slave = try pathSAE(context, role: "slave")
+        let query = try parameters(request)
+        let number = try integer(query, "number")
+        let size = try integer(query, "size")
+        return try await getKey(master: master, slave: slave, number: number ?? 1, size: size ?? settings.defaultKeySize)
+    }
+
+    /// `POST {slave_SAE_ID}/enc_keys` with a Key request body (every member optional; an empty
+    /// body asks for the defaults).
+    func getKeyPOST(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
+        let master = try callerSAE(request)
+        let slave = try pathSAE(context, role: "slave")
+        let body = try await bodyBytes(request)
+        let keyRequest = body.allSatisfy(Self.isWhitespace) ? ETSIKeyRequest() : try decode(ETSIKeyRequest.self, from: body)
+        if let extra = keyRequest.additionalSlaveSAEIDs, !extra.isEmpty {
+            throw .badRequest("additional_slave_SAE_IDs is not supported: max_SAE_ID_count is \(ETSILimits.maxSAEIDCount).")
+        }
+        if let mandatory = keyRequest.extensionMandatory, !mandatory.isEmpty {
+            throw .badRequest(ETSIErrorResponse.extensionMandatoryNotSupported)
+        }
+        return try await getKey(master: master, slave: slave, number: keyRequest.number ?? 1,
+                                size: keyRequest.size ?? settings.defaultKeySize)
+    }
+
+    private func getKey(master: String, slave: String, number: Int, size: Int) async throws(ETSIError) -> Response {
+        _ = try owner(of: slave, role: "slave")
+        guard slave != master else { throw .badRequest("The slave SAE must differ from the calling (master) SAE.") }
+        guard (1...settings.maxKeysPerRequest).contains(number) else {
+            throw .badRequest("number shall be between 1 and \(settings.maxKeysPerRequest) (max_key_per_request).")
+        }
+        guard size % 8 == 0 else { throw .badRequest(ETSIErrorResponse.sizeNotMultipleOf8) }
+        guard ETSILimits.keySizeRange.contains(size) else {
+            throw .badRequest("size shall be between \(ETSILimits.keySizeRange.lowerBound) and \(ETSILimits.keySizeRange.upperBound).")
+        }
+        guard number * size <= ETSILimits.maxBitsPerRequest else {
+            throw .badRequest("number x size shall not exceed \(ETSILimits.maxBitsPerRequest) bits per request.")
+        }
+        await counters.add(.encKeysRequests)
+        let keys = (0..<number).map { _ in UserKey.random(size: size / 8) }
+        do {
+            try await relay.scatter(master: master, slave: slave, keys: keys)
+        } catch {
+            await counters.add(.scatterFailures)
+            throw ETSIError(error)
+        }
+        await counters.add(.keysGenerated, keys.count)
+        logger.debug("\(keys.count) key(s) of \(size) bits for \(master)->\(slave)")
+        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+    }
+
+    // MARK: Get key with key IDs
+
+    /// `GET {master_SAE_ID}/dec_keys?key_ID=UUID`.
+    func getKeyWithIDsGET(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
+        let slave = try callerSAE(request)
+        let master = try pathSAE(context, role: "master")
+        let query = try parameters(request)
+        guard let text = query["key_ID"] else { throw .badRequest("key_ID is required.") }
+        guard text.utf8.count == 36, let keyID = UUID(uuidString: text) else {
+            throw .badRequest("key_ID is not a UUID.", details: [["key_ID": .string(Self.printable(text))]])
+        }
+        return try await getKeyWithIDs(master: master, slave: slave, keyIDs: [keyID])
+    }
+
+    /// `POST {master_SAE_ID}/dec_keys` with a Key IDs body.
+    func getKeyWithIDsPOST(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
+        let slave = try callerSAE(request)
+        let master = try pathSAE(context, role: "master")
+        let body = try await bodyBytes(request)
+        let keyIDs = try decode(ETSIKeyIDs.self, from: body)
+        return try await getKeyWithIDs(master: master, slave: slave, keyIDs: keyIDs.keyIDs.map(\.keyID))
+    }
+
+    private func getKeyWithIDs(master: String, slave: String, keyIDs: [UUID]) async throws(ETSIError) -> Response {
+        _ = try owner(of: master, role: "master")
+        guard !keyIDs.isEmpty else { throw .badRequest("key_IDs must name at least one key.") }
+        guard keyIDs.count <= settings.maxKeysPerRequest else {
+            throw .badRequest("key_IDs may name at most \(settings.maxKeysPerRequest) keys.")
+        }
+        guard Set(keyIDs).count == keyIDs.count else { throw .badRequest("key_IDs names a key more than once.") }
+        await counters.add(.decKeysRequests)
+        let keys: [UserKey]
+        do {
+            keys = try await relay.gather(master: master, slave: slave, keyIDs: keyIDs)
+        } catch {
+            await counters.add(.gatherFailures)
+            throw ETSIError(error)
+        }
+        await counters.add(.keysDelivered, keys.count)
+        logger.debug("\(keys.count) key(s) for \(master)->\(slave) delivered")
+        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+    }
+
+    // MARK: Request parts
+
+    /// The calling SAE: the `Authorization` header, which must name an SAE of this KME. Without
+    /// the header a KME with exactly one SAE assumes that one, as the reference does (handy with
+    /// curl; it authenticates nothing, and neither does the header until mutual TLS).
+    func callerSAE(_ request: Request) throws(ETSIError) -> String {
+        guard let header = request.headers[.authorization] else {
+            guard settings.encryptors.count == 1 else {
+                throw .unauthorized("Missing Authorization header naming the calling SAE.")
+            }
+            return settings.encryptors[0]
+        }
+        let name = header.trimmingCharacters(in: .whitespaces)
+        guard settings.encryptors.contains(name) else {
+            throw .unauthorized("SAE '\(Self.printable(name))' is not attached to this KME.")
+        }
+        return name
+    }
+
+    /// The SAE ID in the path (URL-encoded on the wire).
+    private func pathSAE(_ context: NodeRequestContext, role: String) throws(ETSIError) -> String {
+        guard let raw = context.parameters.get("sae"), let name = raw.removingPercentEncoding, !name.isEmpty else {
+            throw .badRequest("The \(role) SAE ID in the path is malformed.")
+        }
+        return name
+    }
+
+    /// The KME that serves `sae`; 400 for an SAE unknown to the network.
+    private func owner(of sae: String, role: String) throws(ETSIError) -> String {
+        guard let owner = settings.saeOwners[sae] else {
+            throw .badRequest("\(role)_SAE_ID '\(Self.printable(sae))' is not known to this network.")
+        }
+        return owner
+    }
+
+    private func parameters(_ request: Request) throws(ETSIError) -> QueryParameters {
+        do {
+            return try QueryParameters(query: request.uri.query)
+        } catch {
+            throw .badRequest(error.message)
+        }
+    }
+
+    /// An optional integer query parameter (plain decimal digits).
+    private func integer(_ query: QueryParameters, _ name: String) throws(ETSIError) -> Int? {
+        guard let text = query[name] else { return nil }
+        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text) else {
+            throw .badRequest("\(name) shall be a non-negative decimal integer.")
+        }
+        return value
+    }
+
+    private func bodyBytes(_ request: Request) async throws(ETSIError) -> [UInt8] {
+        do {
+            return try await request.collectBytes(limit: Self.bodyLimit)
+        } catch {
+            throw .badRequest("The request body could not be read or exceeds \(Self.bodyLimit) bytes.")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(ETSIError) -> T {
+        do {
+            return try WireCoding.decode(type, from: body, limit: Self.bodyLimit)
+        } catch {
+            throw .badRequest("Invalid request body: \(error)")
+        }
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// Names from requests can be hostile: shortened, without control characters.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.prefix(64).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+}

@@ -1,0 +1,188 @@
+import DSKECore
+import Foundation
+import Logging
+
+/// Key establishment through the hubs: scatter (the master KME splits keys and posts one share
+/// to each hub) and gather (the slave KME fetches the shares and rebuilds the keys).
+struct KeyRelay: Sendable {
+    let settings: ClientSettings
+    /// In share-index order.
+    let hubs: [PeerHub]
+    let counters: ClientCounters
+    let logger: Logger
+
+    var threshold: Int { settings.minNrShares }
+
+    // MARK: Scatter
+
+    /// Splits each key into one share per hub and posts them to all hubs at once. Succeeds when
+    /// every key has a share at k hubs or more; otherwise withdraws what was posted and fails.
+    func scatter(master: String, slave: String, keys: [UserKey]) async throws(KeyRelayError) {
+        var sharesByHub = [[[UInt8]]](repeating: [], count: hubs.count)
+        for key in keys {
+            let shares: [ShamirShare]
+            do {
+                shares = try Shamir.split(secret: key.value, shareCount: hubs.count, threshold: threshold)
+            } catch {
+                throw .internalError("splitting a key: \(error)")
+            }
+            for share in shares { sharesByHub[Int(share.index)].append(share.value) }
+        }
+        let keyIDs = keys.map(\.id)
+        let results = await withTaskGroup(of: (Int, [HubFailure?]).self) { group in
+            for (position, hub) in hubs.enumerated() {
+                let shares = sharesByHub[position]
+                group.addTask { (position, await hub.post(master: master, slave: slave, keyIDs: keyIDs, shares: shares)) }
+            }
+            var results = [[HubFailure?]](repeating: [], count: hubs.count)
+            for await (position, outcome) in group { results[position] = outcome }
+            return results
+        }
+        let accepted = keyIDs.indices.map { key in results.filter { $0[key] == nil }.count }
+        let causes = failureSummary(results.map { $0.first { $0 != nil } ?? nil })
+        if let fewest = accepted.min(), fewest >= threshold {
+            if fewest < hubs.count {
+                logger.info("\(keys.count) key(s) for \(master)->\(slave) scattered through \(fewest) of \(hubs.count) hubs; \(causes.joined(separator: "; "))")
+            }
+            return
+        }
+        await withdraw(keyIDs: keyIDs, results: results)
+        let fewest = accepted.min() ?? 0
+        logger.warning("scatter of \(keys.count) key(s) for \(master)->\(slave) failed: \(fewest) of \(hubs.count) hubs accepted, \(threshold) needed; \(causes.joined(separator: "; "))")
+        throw .notEnoughHubs(needed: threshold, succeeded: fewest, causes: causes)
+    }
+
+    /// Asks every hub that holds, or may hold, shares of a failed scatter to delete them, so no
+    /// share of a key that was never delivered stays behind.
+    private func withdraw(keyIDs: [UUID], results: [[HubFailure?]]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for (position, hub) in hubs.enumerated() {
+                let held = keyIDs.indices.filter { key in
+                    switch results[position][key] {
+                    case nil, .unreachable?, .badResponse?: true // accepted, or the answer was lost
+                    default: false
+                    }
+                }.map { keyIDs[$0] }
+                guard !held.isEmpty else { continue }
+                group.addTask { await hub.withdraw(keyIDs: held) }
+            }
+        }
+    }
+
+    // MARK: Gather
+
+    /// Fetches every hub's share of each key at once and rebuilds the keys. A hub whose share
+    /// does not fit is named in the log and the status; a key is delivered only when its digest
+    /// verifies, so a tampered share never yields a wrong key.
+    func gather(master: String, slave: String, keyIDs: [UUID]) async throws(KeyRelayError) -> [UserKey] {
+        let expectedSize = settings.defaultKeySize / 8
+        let results = await withTaskGroup(of: (Int, [UUID: Result<ShamirShare, HubFailure>]).self) { group in
+            for (position, hub) in hubs.enumerated() {
+                group.addTask {
+                    (position, await hub.fetch(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize))
+                }
+            }
+            var results = [[UUID: Result<ShamirShare, HubFailure>]](repeating: [:], count: hubs.count)
+            for await (position, outcome) in group { results[position] = outcome }
+            return results
+        }
+        var keys: [UserKey] = []
+        keys.reserveCapacity(keyIDs.count)
+        var errors: [KeyRelayError] = []
+        for keyID in keyIDs {
+            let outcomes = hubs.indices.map { results[$0][keyID] ?? .failure(.unavailable("no answer")) }
+            do {
+                keys.append(try await rebuild(keyID: keyID, outcomes: outcomes))
+            } catch {
+                errors.append(error)
+            }
+        }
+        if let error = Self.mostTelling(errors) {
+            logger.warning("gather of \(keyIDs.count) key(s) for \(master)->\(slave) failed: \(error)")
+            throw error
+        }
+        return keys
+    }
+
+    /// Rebuilds one key from the hubs' outcomes (position i = hub i).
+    private func rebuild(keyID: UUID, outcomes: [Result<ShamirShare, HubFailure>]) async throws(KeyRelayError) -> UserKey {
+        var candidates: [(hub: Int, share: ShamirShare)] = []
+        var failures: [(hub: Int, failure: HubFailure)] = []
+        for (position, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let share): candidates.append((position, share))
+            case .failure(let failure): failures.append((position, failure))
+            }
+        }
+        // Two hubs claiming one x coordinate: the one whose position it is keeps it.
+        let claimed = Dictionary(grouping: candidates, by: { $0.share.index })
+        var shares: [(hub: Int, share: ShamirShare)] = []
+        for (index, claimants) in claimed {
+            if claimants.count == 1 {
+                shares.append(claimants[0])
+                continue
+            }
+            for claimant in claimants where Int(index) != claimant.hub {
+                await blame(claimant.hub, keyID: keyID, why: "claims share index \(index), which another hub relayed")
+            }
+            if let rightful = claimants.first(where: { Int(index) == $0.hub }) { shares.append(rightful) }
+        }
+        guard shares.count >= threshold else {
+            throw classify(keyID: keyID, shareCount: shares.count, failures: failures)
+        }
+        // Shares of the wrong length cannot be on the key's polynomial; try the largest group of
+        // one length first (a tampering hub cannot make the honest shares fail).
+        let byLength = Dictionary(grouping: shares, by: { $0.share.value.count }).values.sorted { $0.count > $1.count }
+        var lastReason = "fewer than \(threshold) shares of one length"
+        for group in byLength where group.count >= threshold {
+            let recovery: ShamirRecovery
+            do {
+                recovery = try Shamir.robustReconstruct(group.map(\.share), threshold: threshold)
+            } catch {
+                lastReason = "\(error)"
+                continue
+            }
+            let hubOf = Dictionary(uniqueKeysWithValues: group.map { ($0.share.index, $0.hub) })
+            for index in recovery.inconsistentIndices {
+                if let hub = hubOf[index] { await blame(hub, keyID: keyID, why: "its share does not fit the key's polynomial") }
+            }
+            for other in shares where other.share.value.count != recovery.secret.count {
+                await blame(other.hub, keyID: keyID, why: "its share has \(other.share.value.count) bytes, the key \(recovery.secret.count)")
+            }
+            return UserKey(id: keyID, value: recovery.secret)
+        }
+        logger.warning("key \(keyID.lowercased) cannot be rebuilt from \(shares.count) shares: \(lastReason)")
+        throw .inconsistentShares(keyID, lastReason)
+    }
+
+    /// Why a key got fewer than k shares: refused (401), gone (400), or hubs missing (503).
+    private func classify(keyID: UUID, shareCount: Int, failures: [(hub: Int, failure: HubFailure)]) -> KeyRelayError {
+        for case (_, .notAllowed(let why)) in failures { return .notAllowed(why) }
+        let transient = failures.filter { $0.failure.isTransient }.count
+        if shareCount + transient < threshold { return .keysNotFound([keyID]) }
+        let causes = failures.map { "\(hubs[$0.hub].name): \($0.failure)" }
+        return .notEnoughHubs(needed: threshold, succeeded: shareCount, causes: causes)
+    }
+
+    private func blame(_ position: Int, keyID: UUID, why: String) async {
+        let hub = hubs[position]
+        await hub.noteInconsistentShare()
+        await counters.add(.inconsistentShares)
+        logger.warning("hub \(hub.name) returned a bad share of key \(keyID.lowercased): \(why) (tampered or corrupted)")
+    }
+
+    /// One error for a request whose keys failed in different ways: a refusal first (the caller
+    /// may not have these keys), then unknown keys, then the rest.
+    static func mostTelling(_ errors: [KeyRelayError]) -> KeyRelayError? {
+        if let refusal = errors.first(where: { if case .notAllowed = $0 { true } else { false } }) { return refusal }
+        let missing = errors.flatMap { error -> [UUID] in
+            if case .keysNotFound(let ids) = error { ids } else { [] }
+        }
+        if !missing.isEmpty { return .keysNotFound(missing) }
+        return errors.first
+    }
+
+    private func failureSummary(_ firstFailures: [HubFailure?]) -> [String] {
+        zip(hubs, firstFailures).compactMap { hub, failure in failure.map { "\(hub.name): \($0)" } }
+    }
+}

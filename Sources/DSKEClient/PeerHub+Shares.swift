@@ -1,0 +1,368 @@
+import DSKECore
+import DSKEService
+import Foundation
+import NIOHTTP1
+import PSRDStore
+
+/// The share messages. With a hub that has this project's batch extension, the shares of all the
+/// keys of one request travel in one signed message per hub (one MAC key per leg instead of one
+/// per key); with a reference hub, one reference message per key, byte for byte as the reference
+/// client sends it.
+extension PeerHub {
+    // MARK: Posting (master side)
+
+    /// Posts share `index` of each key, padded from the client-owned pool. One result per key,
+    /// nil when the hub accepted the share.
+    func post(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> [HubFailure?] {
+        guard isUsable else { return Array(repeating: unusableFailure, count: keyIDs.count) }
+        if await currentCapabilities().batch {
+            var results: [HubFailure?] = []
+            results.reserveCapacity(keyIDs.count)
+            for range in Self.batches(sizes: shares.map(\.count)) {
+                let failure = await retryingOnce { () async -> HubFailure? in
+                    await postBatch(master: master, slave: slave, keyIDs: Array(keyIDs[range]), shares: Array(shares[range]))
+                }
+                results += Array(repeating: failure, count: range.count)
+            }
+            return results
+        }
+        return await withTaskGroup(of: (Int, HubFailure?).self) { group in
+            for position in keyIDs.indices {
+                group.addTask {
+                    (position, await self.retryingOnce { () async -> HubFailure? in
+                        await self.postOne(master: master, slave: slave, keyID: keyIDs[position], share: shares[position])
+                    })
+                }
+            }
+            var results = [HubFailure?](repeating: nil, count: keyIDs.count)
+            for await (position, failure) in group { results[position] = failure }
+            return results
+        }
+    }
+
+    /// Groups consecutive shares into batch messages within the batch count and pad limits.
+    static func batches(sizes: [Int]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        var bytes = 0
+        for (position, size) in sizes.enumerated() {
+            if position > start && (position - start == KeyShareBatch.maxCount || bytes + size > ETSILimits.maxBytesPerMessage) {
+                ranges.append(start..<position)
+                start = position
+                bytes = 0
+            }
+            bytes += size
+        }
+        if start < sizes.count { ranges.append(start..<sizes.count) }
+        return ranges
+    }
+
+    /// `POST key-shares` (extension): every pad cut from one allocation.
+    private func postBatch(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> HubFailure? {
+        let sizes = shares.map(\.count)
+        let total = sizes.reduce(0, +)
+        if let failure = await reserve(own: total + MessageAuthenticator.keySize, peer: MessageAuthenticator.keySize) {
+            return failure
+        }
+        let pads: [Allocation]
+        let padBytes: [UInt8]
+        do {
+            let (allocation, bytes) = try await store.allocate(peer: name, size: total)
+            pads = try allocation.slices(sizes: sizes)
+            padBytes = bytes
+        } catch {
+            return fail(Self.ownPoolFailure(error))
+        }
+        var batch: [BatchKeyShare] = []
+        batch.reserveCapacity(shares.count)
+        var offset = 0
+        for (position, share) in shares.enumerated() {
+            let pad = Array(padBytes[offset..<offset + share.count])
+            offset += share.count
+            batch.append(BatchKeyShare(userKeyID: keyIDs[position], shareIndex: index, encryptionKeyAllocation: pads[position],
+                                       encryptedShareValue: OneTimePad.apply(pad: pad, to: share)))
+        }
+        let body = WireCoding.encode(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: master,
+                                                          slaveSAEID: slave, shares: batch))
+        do {
+            let response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-shares", body: body, responseLimit: 4096)
+            guard response.isOK else { return fail(classify(response)) }
+        } catch {
+            return error
+        }
+        counters.sharesPosted += shares.count
+        return nil
+    }
+
+    /// The reference's `POST key-share`: one share, one message.
+    private func postOne(master: String, slave: String, keyID: UUID, share: [UInt8]) async -> HubFailure? {
+        if let failure = await reserve(own: share.count + MessageAuthenticator.keySize, peer: MessageAuthenticator.keySize) {
+            return failure
+        }
+        let allocation: Allocation
+        let pad: [UInt8]
+        do {
+            (allocation, pad) = try await store.allocate(peer: name, size: share.count)
+        } catch {
+            return fail(Self.ownPoolFailure(error))
+        }
+        let body = WireCoding.encode(PostKeyShareRequest(masterClientName: settings.name, masterSAEID: master, slaveSAEID: slave,
+                                                         userKeyID: keyID, shareIndex: index, encryptionKeyAllocation: allocation,
+                                                         encryptedShareValue: OneTimePad.apply(pad: pad, to: share)))
+        do {
+            let response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-share", body: body, responseLimit: 4096)
+            guard response.isOK else { return fail(classify(response)) }
+        } catch {
+            return error
+        }
+        counters.sharesPosted += 1
+        return nil
+    }
+
+    // MARK: Fetching (slave side)
+
+    /// Fetches this hub's share of each key, re-padded by the hub from the hub-owned pool.
+    /// `expectedSize` (bytes per key) sizes the PSRD the hub will need; the slave does not know
+    /// the real size before the answer.
+    func fetch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
+        guard isUsable else { return Dictionary(uniqueKeysWithValues: keyIDs.map { ($0, .failure(unusableFailure)) }) }
+        if await currentCapabilities().batch {
+            var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
+            var start = 0
+            while start < keyIDs.count {
+                let chunk = Array(keyIDs[start..<min(start + KeyShareBatch.maxCount, keyIDs.count)])
+                start += chunk.count
+                var outcome: [UUID: Result<ShamirShare, HubFailure>] = [:]
+                for attempt in 0..<2 {
+                    outcome = await fetchBatch(master: master, slave: slave, keyIDs: chunk, expectedSize: expectedSize)
+                    guard attempt == 0, let owner = Self.dryPool(in: outcome.values) else { break }
+                    await forceRefill(owner)
+                }
+                results.merge(outcome) { first, _ in first }
+            }
+            return results
+        }
+        return await withTaskGroup(of: (UUID, Result<ShamirShare, HubFailure>).self) { group in
+            for keyID in keyIDs {
+                group.addTask {
+                    var outcome = await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize)
+                    if let owner = Self.dryPool(in: [outcome]) {
+                        await self.forceRefill(owner)
+                        outcome = await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize)
+                    }
+                    return (keyID, outcome)
+                }
+            }
+            var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
+            for await (keyID, outcome) in group { results[keyID] = outcome }
+            return results
+        }
+    }
+
+    /// `POST key-shares/fetch` (extension): keys the hub does not hold are left out of its answer.
+    private func fetchBatch(master: String, slave: String, keyIDs: [UUID],
+                            expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
+        func all(_ failure: HubFailure) -> [UUID: Result<ShamirShare, HubFailure>] {
+            Dictionary(uniqueKeysWithValues: keyIDs.map { ($0, .failure(failure)) })
+        }
+        if let failure = await reserve(own: MessageAuthenticator.keySize,
+                                       peer: keyIDs.count * expectedSize + MessageAuthenticator.keySize) {
+            return all(failure)
+        }
+        let body = WireCoding.encode(FetchKeySharesRequest(clientName: settings.name, masterSAEID: master, slaveSAEID: slave,
+                                                           keyIDs: keyIDs))
+        let limit = keyIDs.count * Self.shareAnswerLimit
+        let response: PeerResponse
+        do {
+            response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-shares/fetch", body: body, responseLimit: limit)
+        } catch {
+            return all(error)
+        }
+        guard response.isOK else { return all(fail(classify(response))) }
+        let answer: FetchKeySharesResponse
+        do {
+            answer = try response.decode(FetchKeySharesResponse.self, limit: limit)
+        } catch {
+            return all(fail(.badResponse("fetch answer: \(error)")))
+        }
+        let requested = Set(keyIDs)
+        guard answer.shares.allSatisfy({ requested.contains($0.userKeyID) }) else {
+            // Take the pads anyway so the pool stays in step with the hub's.
+            for share in answer.shares { _ = try? await store.take(peer: name, allocation: share.encryptionKeyAllocation) }
+            return all(fail(.badResponse("the answer holds a share of a key that was not asked for")))
+        }
+        var results = all(.notFound)
+        for share in answer.shares {
+            results[share.userKeyID] = await open(index: share.shareIndex, pad: share.encryptionKeyAllocation,
+                                                  encrypted: share.encryptedShareValue)
+        }
+        return results
+    }
+
+    /// The reference's `GET key-share`, with its query parameters in its order.
+    private func fetchOne(master: String, slave: String, keyID: UUID, expectedSize: Int) async -> Result<ShamirShare, HubFailure> {
+        if let failure = await reserve(own: MessageAuthenticator.keySize, peer: expectedSize + MessageAuthenticator.keySize) {
+            return .failure(failure)
+        }
+        let query = [("client_name", settings.name), ("master_sae_id", master), ("slave_sae_id", slave),
+                     ("key_id", keyID.lowercased)]
+        let response: PeerResponse
+        do {
+            response = try await sendShareMessage(.GET, path: "/dske/api/v1/key-share", query: query,
+                                                  responseLimit: Self.shareAnswerLimit)
+        } catch {
+            return .failure(error)
+        }
+        guard response.isOK else { return .failure(fail(classify(response))) }
+        let answer: GetKeyShareResponse
+        do {
+            answer = try response.decode(GetKeyShareResponse.self, limit: Self.shareAnswerLimit)
+        } catch {
+            return .failure(fail(.badResponse("share answer: \(error)")))
+        }
+        return await open(index: answer.shareIndex, pad: answer.encryptionKeyAllocation, encrypted: answer.encryptedShareValue)
+    }
+
+    /// Takes the pad the hub named from the hub-owned pool and removes it.
+    private func open(index: Int, pad: Allocation, encrypted: [UInt8]) async -> Result<ShamirShare, HubFailure> {
+        let bytes: [UInt8]
+        do {
+            bytes = try await store.take(peer: name, allocation: pad)
+        } catch {
+            if case .storage(let why) = error { return .failure(fail(.local("PSRD store: \(why)"))) }
+            return .failure(fail(.badResponse("share pad: \(error)")))
+        }
+        counters.sharesFetched += 1
+        return .success(ShamirShare(index: UInt8(index), value: OneTimePad.apply(pad: bytes, to: encrypted)))
+    }
+
+    /// The largest one-share answer: the share of the largest key, as base64, plus the rest.
+    static let shareAnswerLimit = WireCoding.limit(forBase64Payload: ETSILimits.keySizeRange.upperBound / 8)
+
+    // MARK: Cleaning up (master side)
+
+    /// Withdraws the shares of a failed scatter (`DELETE key-share`, extension). Best effort: a
+    /// hub without the extension, or one that is down, keeps them until they expire.
+    func withdraw(keyIDs: [UUID]) async {
+        guard isUsable, await currentCapabilities().delete else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for keyID in keyIDs {
+                group.addTask {
+                    let query = [("client_name", self.settings.name), ("key_id", keyID.lowercased)]
+                    _ = try? await self.send(.DELETE, path: "/dske/api/v1/key-share", query: query, signed: true,
+                                             responseLimit: 4096, countsAsShareMessage: false)
+                }
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    var unusableFailure: HubFailure {
+        .unavailable(registered ? "the hub is down" : "not registered with the hub yet")
+    }
+
+    /// Checks both pools before a message, fetching PSRD if needed.
+    private func reserve(own: Int, peer: Int) async -> HubFailure? {
+        guard await ensure(.client, bytes: own) else { return fail(.psrdExhausted(.client)) }
+        guard await ensure(.hub, bytes: peer) else { return fail(.psrdExhausted(.hub)) }
+        return nil
+    }
+
+    /// Runs a message once more after refilling the pool that ran dry: this client's view of the
+    /// hub-owned pool can be ahead of the hub's (bytes the hub allocated for answers that never
+    /// arrived), and a concurrent burst can overtake a refill.
+    private func retryingOnce(_ body: () async -> HubFailure?) async -> HubFailure? {
+        let failure = await body()
+        guard case .psrdExhausted(let owner)? = failure else { return failure }
+        await forceRefill(owner)
+        return await body()
+    }
+
+    private static func dryPool(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> PoolOwner? {
+        for case .failure(.psrdExhausted(let owner)) in outcomes { return owner }
+        return nil
+    }
+
+    /// One more block for `owner`'s pool, whatever this client's view of its level.
+    func forceRefill(_ owner: PoolOwner) async {
+        guard settings.outOfBandHTTP, registered else { return }
+        let unused = await store.unusedBytes(peer: name, owner: owner)
+        _ = await refill(owner, target: unused + settings.getPSRDBlockSize)
+    }
+
+    private func sendShareMessage(_ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+                                  responseLimit: Int) async throws(HubFailure) -> PeerResponse {
+        try await send(method, path: path, query: query, body: body, signed: true, responseLimit: responseLimit,
+                       countsAsShareMessage: true)
+    }
+
+    /// Sends through the signed connection and turns transport problems into `HubFailure`s
+    /// (marking the hub down when it did not answer).
+    func send(_ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil, signed: Bool,
+              responseLimit: Int, countsAsShareMessage: Bool) async throws(HubFailure) -> PeerResponse {
+        if countsAsShareMessage { counters.shareMessages += 1 }
+        do {
+            return try await connection.send(method, path: path, query: query, body: body, signed: signed,
+                                             responseLimit: responseLimit)
+        } catch {
+            throw fail(Self.failure(for: error))
+        }
+    }
+
+    /// Counts a failure (and marks the hub down when it did not answer); returns it.
+    func fail(_ failure: HubFailure) -> HubFailure {
+        note(failure)
+        return failure
+    }
+
+    static func failure(for error: PeerConnectionError) -> HubFailure {
+        switch error {
+        case .transport(let why): .unreachable(why)
+        case .timeout: .unreachable("no answer before the deadline")
+        case .invalidURL(let url): .local("invalid URL \(url)")
+        case .responseTooLarge(let limit): .badResponse("answer larger than \(limit) bytes")
+        case .missingResponseSignature: .badResponse("the answer is not signed")
+        case .invalidResponseSignature(let why): .badResponse("the answer's signature is invalid: \(why)")
+        case .signing(let error):
+            if case .psrdExhausted = error { .psrdExhausted(.client) } else { .local("signing: \(error)") }
+        }
+    }
+
+    static func ownPoolFailure(_ error: PSRDError) -> HubFailure {
+        if case .exhausted = error { return .psrdExhausted(.client) }
+        return .local("PSRD allocation: \(error)")
+    }
+
+    /// What an error status from the hub means for this share.
+    func classify(_ response: PeerResponse) -> HubFailure {
+        let message = response.error?.message ?? Self.printable(response.body)
+        switch response.status {
+        case 404:
+            return .notFound
+        case 400 where message == ServiceError.clientNotRegistered("").message:
+            markUnregistered()
+            return .unavailable("the hub does not know this client")
+        case 400 where message == Self.referenceUnknownKeyMessage:
+            return .notFound
+        case 401 where message == ServiceError.missingSignature.message || message == ServiceError.invalidSignature("").message:
+            // The hub could not check our MAC: the pools of the pair are out of step.
+            return .refused(status: 401, message: message)
+        case 401:
+            return .notAllowed(message)
+        case 503 where message == ServiceError.psrdExhausted("").message:
+            return .psrdExhausted(.hub)
+        default:
+            return .refused(status: response.status, message: message)
+        }
+    }
+
+    /// The reference hub answers an unknown key ID with 400 and this message.
+    static let referenceUnknownKeyMessage = "Unknown key ID"
+
+    /// A short printable excerpt of a non-JSON error body (the reference's plain-text 500s).
+    static func printable(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(80), as: UTF8.self)
+        return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+}
