@@ -7,6 +7,18 @@ struct ConfigReader {
     let source: String
     let baseDirectory: String
     private(set) var issues: [ConfigIssue] = []
+    /// Set once `maxIssues` is reached: further issues are counted, not kept.
+    private var droppedIssues = 0
+    /// List entries read so far, against `maxListEntries`.
+    private var listEntries = 0
+    private var listBudgetExceeded = false
+
+    /// A file with more problems than this is not a typo away from correct.
+    static let maxIssues = 200
+    /// YAML aliases can repeat a list many times over without making the file larger (and Yams
+    /// resolves them before we see the tree), so the walk is bounded by entries read, not by
+    /// file size. Far above any real topology.
+    static let maxListEntries = 100_000
 
     init(source: String, baseDirectory: String) {
         self.source = source
@@ -53,14 +65,23 @@ struct ConfigReader {
 
     var sortedIssues: [ConfigIssue] {
         // Stable: issues at one place keep the order they were found in.
-        issues.enumerated().sorted { a, b in
+        var sorted = issues.enumerated().sorted { a, b in
             let left = (a.element.line ?? 0, a.element.column ?? 0, a.offset)
             let right = (b.element.line ?? 0, b.element.column ?? 0, b.offset)
             return left < right
         }.map(\.element)
+        if droppedIssues > 0 {
+            sorted.append(ConfigIssue(source: source, line: nil, column: nil, path: "",
+                                      message: "\(droppedIssues) more issues not shown"))
+        }
+        return sorted
     }
 
     mutating func report(_ place: Place?, _ path: String, _ message: String) {
+        guard issues.count < Self.maxIssues else {
+            droppedIssues += 1
+            return
+        }
         issues.append(ConfigIssue(source: source, line: place?.line, column: place?.column, path: path, message: message))
     }
 
@@ -137,13 +158,15 @@ struct ConfigReader {
             }.map { (name: $0.name, encryptors: $0.extra) }
         }
 
-        if hubNames.count > DSKEConfiguration.Limits.maxHubs {
+        // Count the hubs as written, so an invalid name elsewhere does not change this message.
+        let hubCount = max(hubNames.count, members["hubs"].flatMap { sequenceCount($0.value) } ?? 0)
+        if hubCount > DSKEConfiguration.Limits.maxHubs {
             report(members["hubs"]?.place, "hubs",
-                   "\(hubNames.count) hubs exceed the limit of \(DSKEConfiguration.Limits.maxHubs) (Shamir share indices are 0..15)")
+                   "\(hubCount) hubs exceed the limit of \(DSKEConfiguration.Limits.maxHubs) (Shamir share indices are 0..15)")
         }
-        if let k = minShares, !hubNames.isEmpty, k > hubNames.count {
+        if let k = minShares, hubCount > 0, k > hubCount {
             report(members["min_nr_shares"]?.place ?? members["hubs"]?.place, "min_nr_shares",
-                   "\(k) shares needed but there \(hubNames.count == 1 ? "is only 1 hub" : "are only \(hubNames.count) hubs")")
+                   "\(k) shares needed but there \(hubCount == 1 ? "is only 1 hub" : "are only \(hubCount) hubs")")
         }
         checkUnique(hubs: hubNames, clients: clientEntries)
 
@@ -153,7 +176,7 @@ struct ConfigReader {
                    "\(nodeCount) nodes from port \(base) would need ports up to \(base + nodeCount - 1), beyond 65535")
         }
 
-        guard issues.isEmpty, let basePort, let startThreshold, let stopThreshold, let blockSize, let minShares,
+        guard issues.isEmpty, droppedIssues == 0, let basePort, let startThreshold, let stopThreshold, let blockSize, let minShares,
               let outOfBand, let dataDirectory, let runDirectory, let host, let keySize, let authenticator, let expiry,
               let maxBlock, let maxKeys
         else { return nil }
@@ -264,19 +287,6 @@ struct ConfigReader {
         }
     }
 
-    /// Anchors and aliases could make a small file expand enormously; a topology needs neither.
-    private mutating func refuseAnchors(_ node: Node, _ path: String) -> Bool {
-        if case .alias = node {
-            report(Place(node.mark), path, "aliases are not supported")
-            return true
-        }
-        if node.anchor != nil {
-            report(Place(node.mark), path, "anchors are not supported")
-            return true
-        }
-        return false
-    }
-
     private func sequenceCount(_ node: Node) -> Int? {
         if case .sequence(let sequence) = node { return sequence.count }
         return nil
@@ -285,14 +295,13 @@ struct ConfigReader {
     /// The members of a mapping by key. Unknown keys are reported with the allowed ones and, for a
     /// near miss, the key that was probably meant.
     private mutating func mapping(_ node: Node, path: String, allowed: [String]) -> [String: Entry]? {
-        guard !refuseAnchors(node, path) else { return nil }
         guard case .mapping(let mapping) = node else {
             report(Place(node.mark), path, "expected a mapping of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), found \(describe(node))")
             return nil
         }
         var members: [String: Entry] = [:]
         for (key, value) in mapping {
-            guard case .scalar(let scalar) = key, !refuseAnchors(key, path) else {
+            guard case .scalar(let scalar) = key else {
                 report(Place(key.mark), path, "keys must be plain names, found \(describe(key))")
                 continue
             }
@@ -314,7 +323,6 @@ struct ConfigReader {
     /// are refused because they surprise people (`port: 1:20` would be 80).
     private mutating func integer(_ entry: Entry?, default value: Int, in range: ClosedRange<Int>) -> Int? {
         guard let entry else { return value }
-        guard !refuseAnchors(entry.value, entry.path) else { return nil }
         guard case .scalar(let scalar) = entry.value, scalar.style == .plain || scalar.style == .any else {
             report(entry.place, entry.path, "expected an integer, found \(describe(entry.value))")
             return nil
@@ -335,7 +343,6 @@ struct ConfigReader {
 
     /// A non-empty string scalar (any quoting; a plain `null` or `~` is not a string).
     private mutating func string(_ entry: Entry) -> String? {
-        guard !refuseAnchors(entry.value, entry.path) else { return nil }
         guard case .scalar(let scalar) = entry.value, !isNull(entry.value) else {
             report(entry.place, entry.path, "expected a string, found \(describe(entry.value))")
             return nil
@@ -422,7 +429,6 @@ struct ConfigReader {
                                           extra: (inout ConfigReader, [String: Entry], String) -> Extra)
         -> [(name: PlacedName, extra: Extra)]
     {
-        guard !refuseAnchors(entry.value, entry.path) else { return [] }
         guard case .sequence(let sequence) = entry.value else {
             report(entry.place, entry.path, "expected a list of mappings with 'name', found \(describe(entry.value))")
             return []
@@ -430,6 +436,14 @@ struct ConfigReader {
         var result: [(name: PlacedName, extra: Extra)] = []
         for (index, item) in sequence.enumerated() {
             let path = "\(entry.path)[\(index)]"
+            listEntries += 1
+            guard listEntries <= Self.maxListEntries else {
+                if !listBudgetExceeded {
+                    listBudgetExceeded = true
+                    report(Place(item.mark), path, "more than \(Self.maxListEntries) list entries in all (aliases?): not read further")
+                }
+                break
+            }
             if case .scalar = item, !isNull(item) {
                 report(Place(item.mark), path, "expected a mapping, found \(describe(item)); write '- name: \(Self.excerpt(item.string ?? ""))'")
                 continue

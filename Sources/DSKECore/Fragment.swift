@@ -74,8 +74,8 @@ extension Fragment: Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let text = try container.decode(String.self, forKey: .blockUUID)
-        let uuid = try Self.parseUUID(Substring(text))
+        // Fails with the member's path (`...fragments[0].block_uuid`), not just the fragment's.
+        let uuid = try container.decodeCanonicalUUID(forKey: .blockUUID)
         try self.init(blockUUID: uuid,
                       start: try container.decode(Int.self, forKey: .start),
                       size: try container.decode(Int.self, forKey: .size))

@@ -159,9 +159,9 @@ struct JSONParser {
                 let text: String?
                 if escaped {
                     decoded.append(contentsOf: run)
-                    text = String(validating: decoded, as: UTF8.self)
+                    text = decoded.withUnsafeBufferPointer { Self.validString($0) }
                 } else {
-                    text = String(validating: run, as: UTF8.self)
+                    text = Self.validString(run)
                 }
                 guard let text else { throw error("string is not valid UTF-8", at: start) }
                 index += 1
@@ -207,6 +207,14 @@ struct JSONParser {
             }
             runStart = index
         }
+    }
+
+    /// The string if the bytes are valid UTF-8. Decoding replaces invalid sequences with U+FFFD,
+    /// so the result reproduces the input bytes exactly when, and only when, they were valid.
+    /// (`String(validating:as:)` would say this directly but needs macOS 15.)
+    static func validString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.utf8.elementsEqual(bytes) ? text : nil
     }
 
     private mutating func parseHex4() throws(WireError) -> UInt32 {

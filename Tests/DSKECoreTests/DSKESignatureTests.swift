@@ -24,7 +24,7 @@ import Testing
     @Test func roundTripsSeveralFragmentsAndTagSizes() throws {
         for tagSize in [16, 17, 18, 32, 64] {
             let allocation = try Allocation(encoded: "b6ed2299-ba1e-4947-8c30-07aec0247518:0:16,0e7c4f6a-3b7f-4c1e-9d2a-5f8e1b2c3d4e:7:16")
-            let signature = DSKESignature(allocation: allocation, tag: (0..<tagSize).map { UInt8($0 &* 37) })
+            let signature = DSKESignature(allocation: allocation, tag: (0..<tagSize).map { UInt8(truncatingIfNeeded: $0 &* 37) })
             let parsed = try DSKESignature(headerValue: signature.headerValue)
             #expect(parsed == signature)
         }
@@ -32,7 +32,8 @@ import Testing
 
     @Test func theLongestValidHeaderFitsTheLimit() throws {
         let fragments = try (0..<Allocation.maxFragments).map { index in
-            try Fragment(blockUUID: UUID(), start: 100_000_000_000_000_000 + index, size: 999_999_999_999_999_999 - index)
+            // 18-digit numbers, the longest allowed, whose sizes still sum below Int.max.
+            try Fragment(blockUUID: UUID(), start: 999_999_999_999_999_000 + index, size: 100_000_000_000_000_000 + index)
         }
         let signature = DSKESignature(allocation: try Allocation(fragments: fragments), tag: [UInt8](repeating: 0xFF, count: 64))
         #expect(signature.headerValue.utf8.count <= DSKESignature.maxHeaderLength)

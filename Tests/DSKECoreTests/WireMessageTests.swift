@@ -250,7 +250,7 @@ import Testing
     }
 
     @Test func aLargePSRDBlockDecodesWithinItsLimit() throws {
-        let data = (0..<(2 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }
+        let data = (0..<(2 << 20)).map { (index: Int) in UInt8(truncatingIfNeeded: (index &* 2_654_435_761) >> 13) }
         let bytes = WireCoding.encode(PSRDBlockResponse(blockUUID: blockA, data: data))
         #expect(throws: WireError.self) { try WireCoding.decode(PSRDBlockResponse.self, from: bytes) }
         let decoded = try WireCoding.decode(PSRDBlockResponse.self, from: bytes, limit: WireCoding.limit(forBase64Payload: data.count))
