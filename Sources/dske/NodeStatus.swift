@@ -52,26 +52,40 @@ struct NodeStatus: Sendable {
         }
     }
 
+    /// The clients a hub knows, or the hubs a client is registered with; a client's hub that is
+    /// not registered or not reachable is marked so.
     var registrationsCell: String {
-        guard let value = json["registrations"] ?? json["registered_clients"] ?? json["peer_hubs"] else { return "-" }
-        switch value {
-        case .array(let items): return items.isEmpty ? "none" : items.map(Self.name(of:)).joined(separator: ",")
-        default: return Self.summarize(value)
-        }
+        guard let value = json["registrations"] else { return "-" }
+        guard case .array(let items) = value else { return Self.summarize(value) }
+        guard !items.isEmpty else { return "none" }
+        return items.map { item in
+            var text = Self.name(of: item)
+            if case .object(let object) = item {
+                if case .bool(false)? = object["registered"] { text += "(unregistered)" }
+                else if case .bool(false)? = object["reachable"] { text += "(unreachable)" }
+            }
+            return text
+        }.joined(separator: ",")
     }
 
     var pendingSharesCell: String {
-        guard let value = json["pending_shares"] ?? json["shares"] else { return "-" }
+        guard let value = json["pending_shares"] else { return "-" }
         return Self.summarize(value)
     }
 
+    /// Non-zero counters, and the hubs a client suspects of tampering.
     var countersCell: String {
-        guard case .object(let counters)? = json["counters"] else { return "-" }
-        let nonZero = counters.members.filter {
-            if case .number(let number) = $0.value { return number.text != "0" }
-            return true
+        var parts: [String] = []
+        if case .array(let suspects)? = json["suspect_hubs"], !suspects.isEmpty {
+            parts.append("suspect_hubs=" + suspects.map(Self.summarize).joined(separator: ","))
         }
-        return nonZero.isEmpty ? "all 0" : nonZero.map { "\($0.key)=\(Self.summarize($0.value))" }.joined(separator: " ")
+        if case .object(let counters)? = json["counters"] {
+            for (key, value) in counters.members {
+                if case .number(let number) = value, number.text == "0" { continue }
+                parts.append("\(key)=\(Self.summarize(value))")
+            }
+        }
+        return parts.isEmpty ? "all 0" : parts.joined(separator: " ")
     }
 
     private static func name(of value: JSONValue) -> String {
