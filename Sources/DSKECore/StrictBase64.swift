@@ -17,26 +17,35 @@ public enum StrictBase64 {
     public static func encodedLength(of count: Int) -> Int { (count + 2) / 3 * 4 }
 
     public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(encodedLength(of: bytes.count))
-        var iterator = bytes.makeIterator()
-        while let b0 = iterator.next() {
-            let b1 = iterator.next()
-            let b2 = iterator.next()
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | (b1 ?? 0) >> 4)])
-            if let b1 {
-                out.append(alphabet[Int((b1 & 0x0F) << 2 | (b2 ?? 0) >> 6)])
-            } else {
-                out.append(UInt8(ascii: "="))
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return text }
+        return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
+    }
+
+    static func encode(buffer input: UnsafeBufferPointer<UInt8>) -> String {
+        let count = input.count
+        return String(unsafeUninitializedCapacity: encodedLength(of: count)) { out in
+            var o = 0
+            var i = 0
+            while i + 3 <= count {
+                let b0 = input[i], b1 = input[i + 1], b2 = input[i + 2]
+                out[o] = alphabet[Int(b0 >> 2)]
+                out[o + 1] = alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                out[o + 2] = alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)]
+                out[o + 3] = alphabet[Int(b2 & 0x3F)]
+                i += 3
+                o += 4
             }
-            if let b2 {
-                out.append(alphabet[Int(b2 & 0x3F)])
-            } else {
-                out.append(UInt8(ascii: "="))
+            if i < count {
+                let b0 = input[i]
+                let b1: UInt8 = i + 1 < count ? input[i + 1] : 0
+                out[o] = alphabet[Int(b0 >> 2)]
+                out[o + 1] = alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)]
+                out[o + 2] = i + 1 < count ? alphabet[Int((b1 & 0x0F) << 2)] : UInt8(ascii: "=")
+                out[o + 3] = UInt8(ascii: "=")
+                o += 4
             }
+            return o
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes the canonical form; `nil` for anything else.
