@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "DSKECoreTests", dependencies: ["DSKECore"]),
         .testTarget(name: "DSKEConfigTests", dependencies: ["DSKEConfig"]),
         .testTarget(name: "PSRDStoreTests", dependencies: ["PSRDStore"]),
+        .testTarget(name: "DSKEClientTests", dependencies: ["DSKEClient", "DSKEHub"]),
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import DSKECore
+import DSKEService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import PSRDStore
+import Synchronization
+
+/// A dishonest hub: forwards everything to a real hub, but flips a bit of every share it hands
+/// to a client and signs the altered answer with fresh PSRD of the hub's own pool (it holds the
+/// hub's store), exactly as a compromised hub could. The client cannot tell from the signature;
+/// only the reconstruction can.
+final class TamperingProxy: Sendable {
+    let origin: String
+    private let task: Task<Void, any Error>
+
+    private init(origin: String, task: Task<Void, any Error>) {
+        self.origin = origin
+        self.task = task
+    }
+
+    static func start(hubURL: String, hubStore: NodeStore) async throws -> TamperingProxy {
+        guard let url = URL(string: hubURL), let host = url.host, let port = url.port else { throw CancellationError() }
+        let upstream = "http://\(host):\(port)"
+        let signer = MessageSigner(store: hubStore, authenticator: MessageAuthenticator(kind: .hmacSHA256))
+        let router = Router()
+        for method in [HTTPRequest.Method.get, .post, .put, .delete] {
+            router.on("**", method: method) { request, _ in
+                try await forward(request, upstream: upstream, signer: signer)
+            }
+        }
+        let bound = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in bound.continuation.yield(channel.localAddress?.port ?? 0) })
+        let task = Task { try await app.run() }
+        var ports = bound.stream.makeAsyncIterator()
+        guard let port = await ports.next() else { throw CancellationError() }
+        return TamperingProxy(origin: "http://127.0.0.1:\(port)", task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    private static func forward(_ request: Request, upstream: String, signer: MessageSigner) async throws -> Response {
+        var outgoing = HTTPClientRequest(url: upstream + request.uri.description)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers where field.name == .contentType || field.name.canonicalName == "dske-signature" {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        let body = try await request.body.collect(upTo: 16 << 20)
+        if body.readableBytes > 0 { outgoing.body = .bytes(body) }
+        let answer = try await DSKEHTTPClient.shared.execute(outgoing, timeout: .seconds(10))
+        var bytes = Array(try await answer.body.collect(upTo: 64 << 20).readableBytesView)
+        var headers: HTTPFields = [:]
+        if let type = answer.headers.first(name: "Content-Type") { headers[.contentType] = type }
+        var signature = answer.headers.first(name: DSKESignature.headerName)
+        let path = request.uri.path
+        if answer.status == .ok, let client = clientName(request, body: body) {
+            if path.hasSuffix("/dske/api/v1/key-share"), request.method == .get,
+               let share = try? WireCoding.decode(GetKeyShareResponse.self, from: bytes) {
+                bytes = WireCoding.encode(GetKeyShareResponse(shareIndex: share.shareIndex,
+                                                              encryptionKeyAllocation: share.encryptionKeyAllocation,
+                                                              encryptedShareValue: flip(share.encryptedShareValue)))
+                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
+            } else if path.hasSuffix("/dske/api/v1/key-shares/fetch"),
+                      let batch = try? WireCoding.decode(FetchKeySharesResponse.self, from: bytes) {
+                bytes = WireCoding.encode(FetchKeySharesResponse(shares: batch.shares.map {
+                    BatchKeyShare(userKeyID: $0.userKeyID, shareIndex: $0.shareIndex,
+                                  encryptionKeyAllocation: $0.encryptionKeyAllocation,
+                                  encryptedShareValue: flip($0.encryptedShareValue))
+                }))
+                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
+            }
+        }
+        if let signature { headers[HTTPField.Name(DSKESignature.headerName)!] = signature }
+        return Response(status: .init(code: Int(answer.status.code)), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The padded share XOR 1 is the share XOR 1 once the client removes the pad.
+    private static func flip(_ value: [UInt8]) -> [UInt8] {
+        var value = value
+        if !value.isEmpty { value[0] ^= 0x01 }
+        return value
+    }
+
+    private static func clientName(_ request: Request, body: ByteBuffer) -> String? {
+        if let name = request.uri.queryParameters.get("client_name") { return name }
+        if case .object(let object)? = try? WireCoding.parse(Array(body.readableBytesView)),
+           case .string(let name)? = object["client_name"] { return name }
+        return nil
+    }
+}
