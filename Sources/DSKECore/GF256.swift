@@ -1,11 +1,11 @@
 /// Arithmetic in GF(2^8) with the reduction polynomial x^8 + x^4 + x^3 + x + 1 (0x11B): the field
 /// of SLIP-0039, of draft-mcgrew-tss and of the reference's Shamir code, so shares interoperate.
 ///
-/// Share and secret bytes are secrets, so no operation here branches on a value or indexes a table
-/// with one: products are carry-less multiplications built from masks, inverses are
-/// exponentiations (a^254). Bulk work runs on eight bytes at once packed in a `UInt64`
-/// ("SIMD within a register"), which is what makes a split plus reconstruct take about a
-/// microsecond. Only x coordinates, which are public, decide how many times a loop runs.
+/// Share and secret bytes are secrets, so nothing that touches them branches on a value or
+/// indexes a table with one: they only flow through `timesX` and the AND/XOR kernel of
+/// `interpolate`, eight bytes at a time in a `UInt64` ("SIMD within a register"). The log/exp
+/// tables below are indexed by x coordinates only: share indices, which are public (they travel
+/// in clear as `share_index`), as are 254 and 255.
 enum GF256 {
     /// Carry-less product reduced by 0x11B, without branches or lookups.
     @inline(__always)
@@ -21,18 +21,6 @@ enum GF256 {
         return product
     }
 
-    /// The multiplicative inverse as a^254 (Fermat: a^255 = 1); maps 0 to 0.
-    static func inverse(_ a: UInt8) -> UInt8 {
-        // 254 = 0b1111_1110: the product of a^2, a^4, ..., a^128.
-        var square = multiply(a, a)
-        var result = square
-        for _ in 0..<6 {
-            square = multiply(square, square)
-            result = multiply(result, square)
-        }
-        return result
-    }
-
     private static let lowSevenBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     private static let laneLowBit: UInt64 = 0x0101_0101_0101_0101
 
@@ -45,95 +33,120 @@ enum GF256 {
         return ((lanes & lowSevenBits) << 1) ^ (overflow &* 0x1B)
     }
 
-    /// Lagrange basis coefficients: row t, column i is l_i(targets[t]) for the nodes `xs`, so that
-    /// f(targets[t]) = sum over i of coefficient[t][i] * f(xs[i]). The nodes must be distinct.
-    /// A target equal to a node gets the unit row, so no special case is needed.
-    static func lagrangeCoefficients(xs: [UInt8], targets: [UInt8]) -> [UInt8] {
-        let nodeCount = xs.count
-        var inverseDenominators = [UInt8](repeating: 0, count: nodeCount)
-        for i in 0..<nodeCount {
-            var denominator: UInt8 = 1
-            for j in 0..<nodeCount where j != i {
-                denominator = multiply(denominator, xs[i] ^ xs[j])
+    /// Discrete logarithms to the base 0x03 (a generator), for arithmetic on x coordinates only.
+    struct CoordinateTables: Sendable {
+        /// exp[i] = 3^i for i in 0..<255.
+        let exp: [UInt8]
+        /// log[3^i] = i; log[0] is unused.
+        let log: [Int]
+
+        init() {
+            var exp = [UInt8](repeating: 0, count: 255)
+            var log = [Int](repeating: 0, count: 256)
+            var power: UInt8 = 1
+            for i in 0..<255 {
+                exp[i] = power
+                log[Int(power)] = i
+                power = GF256.multiply(power, 3)
             }
-            inverseDenominators[i] = inverse(denominator)
+            self.exp = exp
+            self.log = log
         }
-        var coefficients = [UInt8](repeating: 0, count: targets.count * nodeCount)
-        for (row, target) in targets.enumerated() {
-            for i in 0..<nodeCount {
-                var numerator: UInt8 = 1
-                for j in 0..<nodeCount where j != i {
-                    numerator = multiply(numerator, target ^ xs[j])
-                }
-                coefficients[row * nodeCount + i] = multiply(numerator, inverseDenominators[i])
-            }
-        }
-        return coefficients
     }
 
-    /// Words of eight bytes processed per pass; bounds the scratch memory for long secrets.
-    private static let chunkWords = 32
+    static let coordinates = CoordinateTables()
+
+    /// Lagrange basis coefficients: row t, column i is l_i(targets[t]) for the nodes `xs`, so that
+    /// f(targets[t]) = sum over i of coefficient[t][i] * f(xs[i]). The nodes must be distinct.
+    /// Everything here is derived from x coordinates, which are public.
+    static func lagrangeCoefficients(xs: [UInt8], targets: [UInt8], into coefficients: UnsafeMutableBufferPointer<UInt8>) {
+        let nodeCount = xs.count
+        precondition(coefficients.count >= targets.count * nodeCount)
+        coefficients.update(repeating: 0)
+        let tables = coordinates
+        tables.log.withUnsafeBufferPointer { log in
+            tables.exp.withUnsafeBufferPointer { exp in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: nodeCount) { logDenominator in
+                    // log of prod over j != i of (x_i - x_j), reduced mod 255.
+                    for i in 0..<nodeCount {
+                        var sum = 0
+                        for j in 0..<nodeCount where j != i { sum += log[Int(xs[i] ^ xs[j])] }
+                        logDenominator[i] = sum % 255
+                    }
+                    for (row, target) in targets.enumerated() {
+                        if let node = xs.firstIndex(of: target) {
+                            // The target is a node: its value is taken as is.
+                            coefficients[row * nodeCount + node] = 1
+                            continue
+                        }
+                        // l_i(t) = prod(t - x_j, all j) / (t - x_i) / prod(x_i - x_j, j != i).
+                        var logNumerator = 0
+                        for j in 0..<nodeCount { logNumerator += log[Int(target ^ xs[j])] }
+                        logNumerator %= 255
+                        for i in 0..<nodeCount {
+                            let exponent = (logNumerator + 2 * 255 - log[Int(target ^ xs[i])] - logDenominator[i]) % 255
+                            coefficients[row * nodeCount + i] = exp[exponent]
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /// Evaluates, at every x in `targets`, the polynomial of degree < xs.count through the points
     /// (xs[i], values[i]), byte position by byte position. All values must have `length` bytes
     /// and the xs must be distinct (callers validate both).
     static func interpolate(xs: [UInt8], values: [[UInt8]], targets: [UInt8], length: Int) -> [[UInt8]] {
         let nodeCount = xs.count
-        let targetCount = targets.count
-        let coefficients = lagrangeCoefficients(xs: xs, targets: targets)
-        var outputs = [[UInt8]](repeating: [], count: targetCount)
-        for t in 0..<targetCount {
-            outputs[t] = [UInt8](repeating: 0, count: length)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: targets.count * nodeCount) { coefficients in
+            lagrangeCoefficients(xs: xs, targets: targets, into: coefficients)
+            return interpolate(values: values, coefficients: UnsafeBufferPointer(coefficients),
+                               nodeCount: nodeCount, targetCount: targets.count, length: length)
         }
-        let wordCount = (length + 7) / 8
-        let stride = min(wordCount, chunkWords)
-        guard stride > 0 else { return outputs }
+    }
 
-        // masks[(t * nodeCount + i) * 8 + b] is all ones when bit b of coefficient (t, i) is set,
-        // so the inner loop is a fixed sequence of AND and XOR whatever the coefficients are.
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: targetCount * nodeCount * 8) { masks in
-            for index in 0..<(targetCount * nodeCount) {
-                let coefficient = UInt64(coefficients[index])
-                for bit in 0..<8 {
-                    masks[index * 8 + bit] = 0 &- ((coefficient >> UInt64(bit)) & 1)
+    private static func interpolate(
+        values: [[UInt8]], coefficients: UnsafeBufferPointer<UInt8>, nodeCount: Int, targetCount: Int, length: Int
+    ) -> [[UInt8]] {
+        let wordCount = (length + 7) / 8
+        // The inputs as words, word-major: words[w * nodeCount + i] is word w of values[i], so
+        // the inner loop below walks both buffers contiguously.
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: nodeCount * wordCount) { words in
+            for i in 0..<nodeCount {
+                values[i].withUnsafeBytes { bytes in
+                    for w in 0..<wordCount { words[w &* nodeCount &+ i] = loadWord(bytes, at: w &* 8) }
                 }
             }
-            // powers[(i * 8 + b) * stride + w] = word w of values[i] times x^b.
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: nodeCount * 8 * stride) { powers in
-                var firstWord = 0
-                while firstWord < wordCount {
-                    let words = min(stride, wordCount - firstWord)
+            // masks[b * nodeCount + i] is all ones when bit b of the coefficient of node i is set,
+            // so the loop below is the same sequence of AND and XOR whatever the coefficients.
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8 * nodeCount) { masks in
+                (0..<targetCount).map { row in
                     for i in 0..<nodeCount {
-                        values[i].withUnsafeBytes { bytes in
-                            for w in 0..<words {
-                                powers[i * 8 * stride + w] = loadWord(bytes, at: (firstWord + w) * 8)
-                            }
-                        }
-                        for b in 1..<8 {
-                            let from = (i * 8 + b - 1) * stride
-                            let to = from + stride
-                            for w in 0..<words {
-                                powers[to + w] = timesX(powers[from + w])
-                            }
-                        }
+                        let coefficient = UInt64(coefficients[row * nodeCount + i])
+                        for bit in 0..<8 { masks[bit * nodeCount + i] = 0 &- ((coefficient >> UInt64(bit)) & 1) }
                     }
-                    for t in 0..<targetCount {
-                        let maskBase = t * nodeCount * 8
-                        outputs[t].withUnsafeMutableBytes { out in
-                            for w in 0..<words {
-                                var sum: UInt64 = 0
-                                for k in 0..<(nodeCount * 8) {
-                                    sum ^= powers[k * stride + w] & masks[maskBase + k]
-                                }
-                                storeWord(sum, into: out, at: (firstWord + w) * 8)
+                    return [UInt8](unsafeUninitializedCapacity: length) { output, initialized in
+                        let out = UnsafeMutableRawBufferPointer(output)
+                        for w in 0..<wordCount {
+                            let column = words.baseAddress.unsafelyUnwrapped + w &* nodeCount
+                            // Horner in x over the coefficient bits: the sum over b of x^b times
+                            // the XOR of the values whose coefficient has bit b set.
+                            var sum: UInt64 = 0
+                            var bit = 7
+                            while bit >= 0 {
+                                let maskRow = masks.baseAddress.unsafelyUnwrapped + bit &* nodeCount
+                                var terms: UInt64 = 0
+                                for i in 0..<nodeCount { terms ^= column[i] & maskRow[i] }
+                                sum = timesX(sum) ^ terms
+                                bit &-= 1
                             }
+                            storeWord(sum, into: out, at: w &* 8)
                         }
+                        initialized = length
                     }
-                    firstWord += words
                 }
             }
         }
-        return outputs
     }
 
     /// Reads up to eight bytes at `offset` in native order; bytes past the end read as zero.

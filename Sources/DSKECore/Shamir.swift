@@ -150,9 +150,8 @@ public enum Shamir {
             baseXs.append(UInt8(i))
             baseValues.append(value)
         }
-        let r = Array(random[(randomShareCount * length)...])
         baseXs.append(digestIndex)
-        baseValues.append(digest(secret: secret, key: r) + r)
+        baseValues.append(digestShare(secret: secret, r: random[(randomShareCount * length)...]))
         baseXs.append(secretIndex)
         baseValues.append(secret)
 
@@ -218,13 +217,34 @@ public enum Shamir {
         return (support, evaluated[0])
     }
 
-    private static func digest(secret: [UInt8], key: [UInt8]) -> [UInt8] {
-        let code = HMAC<SHA256>.authenticationCode(for: secret, using: SymmetricKey(data: key))
-        return Array(code.prefix(digestSize))
+    /// D || R, where D is the first four bytes of HMAC-SHA256(key: R, message: secret).
+    private static func digestShare(secret: [UInt8], r: ArraySlice<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: digestSize + r.count) { share, initialized in
+            r.withUnsafeBytes { r in
+                let code = MessageAuthenticator.hmacSHA256(key: r) { hash in
+                    secret.withUnsafeBytes { hash.update(bufferPointer: $0) }
+                }
+                code.withUnsafeBytes { code in
+                    for i in 0..<digestSize { share[i] = code[i] }
+                }
+                for i in 0..<r.count { share[digestSize + i] = r[i] }
+            }
+            initialized = digestSize + r.count
+        }
     }
 
+    /// Whether the digest share D || R matches the secret, compared in constant time and
+    /// without copying R out of the share.
     private static func digestVerifies(secret: [UInt8], digestShare: [UInt8]) -> Bool {
-        let expected = digest(secret: secret, key: Array(digestShare[digestSize...]))
-        return ConstantTime.equals(expected, Array(digestShare[..<digestSize]))
+        digestShare.withUnsafeBytes { share in
+            let code = MessageAuthenticator.hmacSHA256(key: UnsafeRawBufferPointer(rebasing: share[digestSize...])) { hash in
+                secret.withUnsafeBytes { hash.update(bufferPointer: $0) }
+            }
+            return code.withUnsafeBytes { code in
+                var difference: UInt8 = 0
+                for i in 0..<digestSize { difference |= code[i] ^ share[i] }
+                return difference == 0
+            }
+        }
     }
 }
