@@ -37,6 +37,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // psrd-courier's library: bundle format v1 (docs/bundle-format.md), entropy sources and
+        // QRNG health tests (docs/entropy.md), enrolment keys, staging of imports.
+        .target(name: "Courier", dependencies: [
+            "DSKECore", "DSKEConfig", "PSRDStore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "DSKEService", dependencies: [
             "DSKECore", "DSKEConfig", "PSRDStore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -60,7 +67,10 @@ let package = Package(
         .testTarget(name: "DSKECoreTests", dependencies: ["DSKECore"]),
         .testTarget(name: "DSKEConfigTests", dependencies: ["DSKEConfig"]),
         .testTarget(name: "PSRDStoreTests", dependencies: ["PSRDStore"]),
+        .testTarget(name: "CourierTests", dependencies: ["Courier", "PSRDStore", "DSKECore"]),
         .testTarget(name: "DSKEClientTests", dependencies: ["DSKEClient", "DSKEHub"]),
+        .testTarget(name: "DSKEServiceTests", dependencies: ["DSKEService"]),
+        .testTarget(name: "DSKEHubTests", dependencies: ["DSKEHub"]),
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
