@@ -10,8 +10,19 @@ enum Posix {
         .io(operation: operation, path: path, errno: errno)
     }
 
+    /// Creates `path` (and missing parents, with default modes) and restricts it to its owner.
     static func makeDirectory(_ path: String) throws(StoreError) {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw fail("mkdir", path) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+                throw fail("mkdir", path)
+            }
+            let parent = String(path[..<slash])
+            if mkdir(parent, 0o755) != 0 && errno != EEXIST {
+                guard errno == ENOENT else { throw fail("mkdir", parent) }
+                try makeDirectory(parent)
+            }
+            if mkdir(path, 0o700) != 0 && errno != EEXIST { throw fail("mkdir", path) }
+        }
         // An existing directory keeps whatever mode it had; PSRD must not be readable by others.
         if chmod(path, 0o700) != 0 { throw fail("chmod", path) }
     }

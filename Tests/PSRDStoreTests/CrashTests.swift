@@ -117,6 +117,8 @@ import Testing
         check(try run(.clean(ops: 50)))
         #expect(opens == before + 1, "the store must open after the last crash")
 
+        print("crash test: \(runs) runs, \(killed) kills, \(opens) opens, \(allocations) allocations, "
+              + "\(takes) takes, \(retriesRefused) re-tries refused")
         // Enough happened for the checks above to mean something.
         #expect(allocations > 200 && takes > 200, "too little work between kills: \(allocations) allocations, \(takes) takes")
         #expect(retriesRefused > 0)
