@@ -64,7 +64,8 @@ public enum Shamir {
     /// Rebuilds the secret even when some shares are wrong: tries k-subsets, keeps those whose
     /// digest verifies, and picks the polynomial that the most shares lie on. Guarantee (see
     /// docs/crypto.md): with h intact and t wrong shares, the secret and the blame are certain when
-    /// h >= k + t, and hold except with probability about C(h+t, k) * 2^-32 when h >= k and t < k.
+    /// h >= k + t; when h >= k and t < k the secret (and the blame, if t <= 2) is right except with
+    /// probability about C(h+t, k) * 2^-32.
     public static func robustReconstruct(_ shares: [ShamirShare], threshold: Int) throws(ShamirError) -> ShamirRecovery {
         let length = try validateShares(shares, threshold: threshold)
         let count = shares.count
