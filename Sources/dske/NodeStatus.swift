@@ -21,6 +21,18 @@ struct NodeStatus: Sendable {
         return true
     }
 
+    /// The hubs a client lists as not registered or not reachable.
+    func hubsNotUsable() -> Set<String> {
+        guard case .array(let items)? = json["registrations"] else { return [] }
+        var names = Set<String>()
+        for case .object(let item) in items {
+            guard case .string(let hub)? = item["hub_name"] else { continue }
+            if case .bool(false)? = item["registered"] { names.insert(hub) }
+            if case .bool(false)? = item["reachable"] { names.insert(hub) }
+        }
+        return names
+    }
+
     // MARK: Table cells
 
     /// Pools in one cell, per peer: unused bytes of the pool this node allocates from (own) and

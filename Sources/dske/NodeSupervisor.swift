@@ -34,7 +34,8 @@ struct NodeSupervisor: Sendable {
     /// node and quotes the end of its log.
     func start(
         _ nodes: [Topology.Node], timeout: Duration, detach: Bool,
-        progress: @Sendable (String) -> Void = { _ in }
+        progress: @Sendable (String) -> Void = { _ in },
+        warn: @Sendable (String) -> Void = { printNote("dske: warning: \($0)") }
     ) async throws(CLIError) -> [(Topology.Node, StartOutcome)] {
         try files.createDirectory()
         var outcomes: [(Topology.Node, StartOutcome)] = []
@@ -71,13 +72,37 @@ struct NodeSupervisor: Sendable {
             outcomes.append((node, .started(pid: pid)))
         }
 
+        let deadline = ContinuousClock.now + timeout
         do {
             try await waitUntilReady(nodes, spawned: Dictionary(uniqueKeysWithValues: spawned.map { ($0.0, $0.1) }), timeout: timeout)
         } catch {
             await abort(spawned)
             throw error
         }
+        let restartedHubs = spawned.map(\.0).filter { $0.role == .hub }
+        if !restartedHubs.isEmpty {
+            let late = await waitUntilClientsSee(restartedHubs, deadline: deadline)
+            if !late.isEmpty { warn("not yet seen as up by every running client: " + late.joined(separator: ", ")) }
+        }
         return outcomes
+    }
+
+    /// After hubs (re)start, waits until every running client reports them registered and
+    /// reachable, so that a key request right after `dske start --node HUB` can use them (a
+    /// client notices a hub coming back on its next probe). Returns the hubs still unseen at the
+    /// deadline; clients that are down or do not report per-hub state are not waited for.
+    private func waitUntilClientsSee(_ hubs: [Topology.Node], deadline: ContinuousClock.Instant) async -> [String] {
+        let names = Set(hubs.map(\.name))
+        while true {
+            var unseen = Set<String>()
+            for client in topology.clients {
+                guard let reply = await management.status(of: client, timeout: .seconds(1)), reply.status == 200,
+                      let status = NodeStatus(reply.body) else { continue }
+                unseen.formUnion(status.hubsNotUsable().intersection(names))
+            }
+            if unseen.isEmpty || ContinuousClock.now >= deadline { return unseen.sorted() }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Polls every node's status until all answer 200 and report themselves ready.

@@ -57,27 +57,30 @@ enum ReferenceImplementation {
 
     private static let imports = "import fastapi, uvicorn, httpx, pydantic, bitarray, cerberus, yaml"
 
-    /// Serialised: several tests may ask at once and pip must run only once.
+    /// Serialised: several tests may ask at once and pip must run only once (an actor alone
+    /// would let a second caller in while the first awaits pip).
     private actor Installer {
-        var python: String?
+        private var installation: Task<String, any Error>?
 
         func python(source: String) async throws -> String {
-            if let python { return python }
+            if let installation { return try await installation.value }
+            let task = Task { try await Self.install(source: source) }
+            installation = task
+            return try await task.value
+        }
+
+        private static func install(source: String) async throws -> String {
             let system = try await DSKEProcess.run(executable: "/usr/bin/env", ["python3", "-c", imports])
-            if system.status == 0 {
-                python = "python3"
-                return "python3"
-            }
+            if system.status == 0 { return "python3" }
             let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
                 ?? (ProcessInfo.processInfo.environment["HOME"].map { "\($0)/.cache" } ?? "/tmp")
             let venv = "\(base)/dske-reference-venv"
             let venvPython = "\(venv)/bin/python"
             if FileManager.default.isExecutableFile(atPath: venvPython),
                try await DSKEProcess.run(executable: venvPython, ["-c", imports]).status == 0 {
-                python = venvPython
                 return venvPython
             }
-            let create = try await DSKEProcess.run(executable: "/usr/bin/env", ["python3", "-m", "venv", venv])
+            let create = try await DSKEProcess.run(executable: "/usr/bin/env", ["python3", "-m", "venv", "--clear", venv])
             try #require(create.status == 0, "cannot create a virtual environment for the reference: \(create)")
             // The versions its requirements.txt pins, for the packages it imports at run time.
             let pinned = (try? String(contentsOfFile: "\(source)/requirements.txt", encoding: .utf8))?
@@ -89,7 +92,6 @@ enum ReferenceImplementation {
                 executable: venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages,
                 timeout: .seconds(600))
             try #require(install.status == 0, "pip install of the reference's requirements failed: \(install)")
-            python = venvPython
             return venvPython
         }
     }
