@@ -74,8 +74,9 @@ let package = Package(
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
-            "dske", "DSKEConfig", "DSKECore",
+            "dske", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

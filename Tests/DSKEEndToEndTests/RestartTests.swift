@@ -42,13 +42,16 @@ struct RestartTests {
             try #require(fetched.status == 200, "\(fetched)")
             #expect(try TestNetwork.keys(in: fetched) == [key])
 
-            // Every hub killed and restarted at once: their shares and pools survive too.
+            // Every hub killed and restarted at once. Hubs keep shares in memory only (a seized
+            // hub reveals no past key), so a key in flight is lost, cleanly: an error, never a
+            // wrong key. Their pools and registrations survive, so new keys flow.
             let pending = try TestNetwork.keys(in: try await network.getKey(master: "serena", slave: "sunny"))[0]
             for hub in network.spec.hubs { try await network.kill9(hub) }
             for hub in network.spec.hubs { try await network.start(node: hub) }
             let late = try await network.getKeyWithIDs(master: "serena", slave: "sunny", ids: [pending.id])
-            #expect(late.status == 200, "\(late)")
-            #expect(try TestNetwork.keys(in: late) == [pending])
+            #expect([400, 404, 503].contains(late.status), "\(late)")
+            #expect(late.isJSONError)
+            #expect(!late.text.contains(pending.value))
             try await pairs(3)
         }
     }

@@ -173,3 +173,32 @@ func makeScratchDirectory(_ prefix: String) throws -> String {
     guard let pointer = mkdtemp(&template) else { throw NetworkError("mkdtemp failed under \(base)") }
     return String(cString: pointer)
 }
+
+extension TestNetwork {
+    /// Waits until every running client reports `hub` registered and reachable (a client notices a
+    /// hub that comes back on its next probe).
+    func waitUntilClientsSee(_ hub: String) async throws {
+        try await waitForClients(hub) { $0 }
+    }
+
+    /// Waits until every running client reports `hub` unreachable.
+    func waitUntilClientsSee(down hub: String) async throws {
+        try await waitForClients(hub) { !$0 }
+    }
+
+    private func waitForClients(_ hub: String, usable: @escaping (Bool) -> Bool) async throws {
+        for _ in 0..<300 {
+            var satisfied = true
+            for client in spec.clients.map(\.name) {
+                guard let reply = try? await HTTP.get("\(baseURL(client))/mgmt/v1/status"), reply.status == 200,
+                      let registrations = reply.object?["registrations"] as? [[String: Any]],
+                      let entry = registrations.first(where: { $0["hub_name"] as? String == hub }) else { continue }
+                let isUsable = (entry["registered"] as? Bool ?? false) && (entry["reachable"] as? Bool ?? false)
+                if !usable(isUsable) { satisfied = false }
+            }
+            if satisfied { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw NetworkError("the clients did not notice hub \(hub)'s change")
+    }
+}
