@@ -21,27 +21,12 @@ extension HubService {
             }
             throw error
         }
-        // Every pad is taken, even after one fails, so both copies of the pool agree.
-        var opened: [SecretBytes] = []
-        var firstError: ServiceError?
-        for share in message.shares {
-            do {
-                opened.append(try await openShare(client: client, allocation: share.encryptionKeyAllocation,
-                                                  encrypted: share.encryptedShareValue))
-            } catch {
-                firstError = firstError ?? error
-            }
-        }
-        if let firstError {
-            for share in opened { share.wipe() }
-            throw firstError
-        }
+        let opened = try await openShares(client: client, message.shares)
         let slaveClient = try await slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
-        let expiresAt = await shares.expiryInstant()
         let pending = zip(message.shares, opened).map { share, value in
             PendingShare(keyID: share.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
                          slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: share.shareIndex,
-                         value: value, expiresAt: expiresAt)
+                         value: value)
         }
         try await shares.add(pending)
         do {
@@ -68,13 +53,7 @@ extension HubService {
             throw ServiceError.notFound("Unknown key IDs.", details: ["count": .number(JSONNumber(message.keyIDs.count))])
         }
         do {
-            var sealed: [BatchKeyShare] = []
-            sealed.reserveCapacity(claimed.count)
-            for share in claimed {
-                let (allocation, encrypted) = try await sealShare(client: client, share: share)
-                sealed.append(BatchKeyShare(userKeyID: share.keyID, shareIndex: share.shareIndex,
-                                            encryptionKeyAllocation: allocation, encryptedShareValue: encrypted))
-            }
+            let sealed = try await sealShares(client: client, claimed)
             let response = try await signedResponse(client: client, body: WireCoding.encode(FetchKeySharesResponse(shares: sealed)))
             for share in claimed { share.wipe() }
             logger.debug("\(claimed.count) shares delivered to \(client)")
@@ -83,5 +62,71 @@ extension HubService {
             await shares.restore(claimed)
             throw error
         }
+    }
+
+    /// Takes every pad of a batch, normally with one store call (a client allocates a batch's
+    /// pads one after the other, so they coalesce into a few ranges). When that is impossible or
+    /// refused, each pad is taken on its own, every one even after one fails, so both copies of
+    /// the pool agree on what is used; then the first failure is thrown.
+    func openShares(client: String, _ shares: [BatchKeyShare]) async throws(ServiceError) -> [SecretBytes] {
+        if let combined = Allocation.coalescing(shares.map(\.encryptionKeyAllocation)),
+           let pads = try? await store.take(peer: client, allocation: combined) {
+            var offset = 0
+            return shares.map { share in
+                let count = share.encryptedShareValue.count
+                defer { offset += count }
+                return SecretBytes(OneTimePad.apply(pad: Array(pads[offset..<(offset + count)]), to: share.encryptedShareValue))
+            }
+        }
+        var opened: [SecretBytes] = []
+        var firstError: ServiceError?
+        for share in shares {
+            do {
+                opened.append(try await openShare(client: client, allocation: share.encryptionKeyAllocation,
+                                                  encrypted: share.encryptedShareValue))
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError {
+            for share in opened { share.wipe() }
+            throw firstError
+        }
+        return opened
+    }
+
+    /// Encrypts each share under its own pad, all cut from one allocation of the hub's own pool
+    /// when it can be (one store call instead of one per share).
+    func sealShares(client: String, _ shares: [PendingShare]) async throws(ServiceError) -> [BatchKeyShare] {
+        let sizes = shares.map(\.value.count)
+        let total = sizes.reduce(0, +)
+        var pieces: [(Allocation, [UInt8])]?
+        do {
+            let (allocation, pad) = try await store.allocate(peer: client, size: total)
+            var offset = 0
+            pieces = zip(allocation.split(into: sizes), sizes).map { piece, size in
+                defer { offset += size }
+                return (piece, Array(pad[offset..<(offset + size)]))
+            }
+        } catch .exhausted(let requested, let available) {
+            throw ServiceError.psrdExhausted("\(requested) bytes needed, \(available) available")
+        } catch {
+            // Too large for one allocation, or too fragmented: one pad at a time.
+            pieces = nil
+        }
+        var sealed: [BatchKeyShare] = []
+        sealed.reserveCapacity(shares.count)
+        for (i, share) in shares.enumerated() {
+            let (allocation, encrypted): (Allocation, [UInt8])
+            if let pieces {
+                allocation = pieces[i].0
+                encrypted = share.value.withBytes { OneTimePad.apply(pad: pieces[i].1, to: $0) }
+            } else {
+                (allocation, encrypted) = try await sealShare(client: client, share: share)
+            }
+            sealed.append(BatchKeyShare(userKeyID: share.keyID, shareIndex: share.shareIndex,
+                                        encryptionKeyAllocation: allocation, encryptedShareValue: encrypted))
+        }
+        return sealed
     }
 }

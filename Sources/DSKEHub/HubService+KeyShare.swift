@@ -24,7 +24,7 @@ extension HubService {
         let slaveClient = try await slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
         let pending = PendingShare(keyID: message.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
                                    slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: message.shareIndex,
-                                   value: share, expiresAt: await shares.expiryInstant())
+                                   value: share)
         try await shares.add([pending])
         do {
             let response = try await signedResponse(client: client, body: WireCoding.nullBody)

@@ -16,7 +16,20 @@ struct PendingShare: Sendable {
     let shareIndex: Int
     /// Secret: never logged, never persisted.
     let value: SecretBytes
-    let expiresAt: ContinuousClock.Instant
+
+    init(keyID: UUID, masterClient: String, masterSAE: String, slaveSAE: String, slaveClient: String,
+         shareIndex: Int, value: SecretBytes) {
+        self.keyID = keyID
+        self.masterClient = masterClient
+        self.masterSAE = masterSAE
+        self.slaveSAE = slaveSAE
+        self.slaveClient = slaveClient
+        self.shareIndex = shareIndex
+        self.value = value
+        self.expiresAt = ContinuousClock.now
+    }
+    /// Set by `ShareStore.add`.
+    var expiresAt: ContinuousClock.Instant
 
     /// Overwrites the share's bytes before it is dropped, so the heap does not keep it.
     func wipe() { value.wipe() }

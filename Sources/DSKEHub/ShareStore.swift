@@ -21,6 +21,11 @@ actor ShareStore {
     let capacity: Int
     private let now: @Sendable () -> ContinuousClock.Instant
     private var shares: [UUID: PendingShare] = [:]
+    /// Key IDs in the order they expire. Every share lives for the same `expiry` from its POST,
+    /// so posting order is expiry order and a purge only looks at the front: O(expired), not
+    /// O(held). Entries of shares delivered or deleted meanwhile are skipped when reached.
+    private var expiryQueue: [(id: UUID, expiresAt: ContinuousClock.Instant)] = []
+    private var queueHead = 0
     private(set) var counters = Counters()
 
     init(expiry: Duration, capacity: Int = 1_000_000,
@@ -35,9 +40,6 @@ actor ShareStore {
         return shares.count
     }
 
-    /// The expiry instant for a share posted now.
-    func expiryInstant() -> ContinuousClock.Instant { now() + expiry }
-
     /// Stores all the shares or none: refused when a key ID is already held (a share is posted
     /// once) or when the store is full.
     func add(_ batch: [PendingShare]) throws(ServiceError) {
@@ -50,7 +52,13 @@ actor ShareStore {
             counters.refused += 1
             throw .unavailable("Too many pending shares.", details: ["capacity": .number(JSONNumber(capacity))])
         }
-        for share in batch { shares[share.keyID] = share }
+        // Stamped here, inside the actor, so the queue is in expiry order.
+        let expiresAt = now() + expiry
+        for var share in batch {
+            share.expiresAt = expiresAt
+            shares[share.keyID] = share
+            expiryQueue.append((share.keyID, expiresAt))
+        }
         counters.posted += batch.count
     }
 
@@ -123,13 +131,21 @@ actor ShareStore {
     @discardableResult
     func purgeExpired() -> Int {
         let current = now()
-        let expired = shares.compactMap { $0.value.expiresAt <= current ? $0.key : nil }
         var dropped = 0
-        for id in expired {
-            if let share = shares.removeValue(forKey: id) {
+        while queueHead < expiryQueue.count, expiryQueue[queueHead].expiresAt <= current {
+            let entry = expiryQueue[queueHead]
+            queueHead += 1
+            // Only the share this entry was queued for: a key ID posted again after delivery has
+            // its own, later entry.
+            if let share = shares[entry.id], share.expiresAt == entry.expiresAt {
+                shares[entry.id] = nil
                 share.wipe()
                 dropped += 1
             }
+        }
+        if queueHead > 1024, queueHead * 2 > expiryQueue.count {
+            expiryQueue.removeFirst(queueHead)
+            queueHead = 0
         }
         counters.expired += dropped
         return dropped
