@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "dske", targets: ["dske"]),
         .executable(name: "dske-bench", targets: ["dske-bench"]),
+        .executable(name: "psrd-courier", targets: ["psrd-courier"]),
         .library(name: "DSKECore", targets: ["DSKECore"]),
         .library(name: "PSRDStore", targets: ["PSRDStore"]),
     ],
@@ -57,6 +58,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        // psrd-courier: enrol, issue, import, list, verify, wipe (docs/courier.md).
+        .executableTarget(name: "psrd-courier", dependencies: [
+            "Courier", "DSKEConfig", "PSRDStore", "DSKECore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "dske-bench", dependencies: [
             "DSKECore", "PSRDStore", "DSKEConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,6 +76,9 @@ let package = Package(
         .testTarget(name: "DSKEConfigTests", dependencies: ["DSKEConfig"]),
         .testTarget(name: "PSRDStoreTests", dependencies: ["PSRDStore"]),
         .testTarget(name: "CourierTests", dependencies: ["Courier", "PSRDStore", "DSKECore"]),
+        // Runs the built psrd-courier as real processes against loop-mounted ext4 and vfat images
+        // (root); depending on the executable target builds it first.
+        .testTarget(name: "CourierCLITests", dependencies: ["psrd-courier", "Courier", "PSRDStore", "DSKECore", "DSKEConfig"]),
         .testTarget(name: "DSKEClientTests", dependencies: ["DSKEClient", "DSKEHub"]),
         .testTarget(name: "DSKEServiceTests", dependencies: ["DSKEService"]),
         .testTarget(name: "DSKEHubTests", dependencies: ["DSKEHub"]),

@@ -21,6 +21,7 @@ public final class SafeFileWriter {
     private let replacing: Bool
     private var descriptor: Int32
     private var state = State.open
+    private var synced = false
 
     private enum State { case open, committed, aborted }
 
@@ -87,6 +88,7 @@ public final class SafeFileWriter {
             base += n
             remaining -= n
             bytesWritten += n
+            synced = false
         }
     }
 
@@ -94,18 +96,26 @@ public final class SafeFileWriter {
         try bytes.withUnsafeBytes { raw in Result { () throws(MediaError) in try write(raw) } }.get()
     }
 
-    /// Makes the file durable under its final name. Without `replacing`, an existing file of that
-    /// name is never overwritten (renameat2 RENAME_NOREPLACE; on file systems that cannot do
-    /// it, FUSE FAT and exFAT among them, a check then a rename). `dropCache` evicts the file's
-    /// pages afterwards, so that a read-back comes from the medium, not from memory.
-    public func commit(dropCache: Bool = false) throws(MediaError) {
-        guard state == .open else { throw .io(operation: "commit", path: temporaryPath, errno: EBADF) }
+    /// Flushes the temporary file to the medium. `dropCache` then evicts its pages, so that a
+    /// read-back of `temporaryPath` comes from the medium, not from memory.
+    public func sync(dropCache: Bool = false) throws(MediaError) {
+        guard state == .open else { throw .io(operation: "fsync", path: temporaryPath, errno: EBADF) }
         if fsync(descriptor) != 0 {
             let code = errno
             abort()
             throw failure(code, "fsync")
         }
+        synced = true
         if dropCache { _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED) }
+    }
+
+    /// Makes the file durable under its final name (syncing it first unless `sync` just did).
+    /// Without `replacing`, an existing file of that name is never overwritten (renameat2
+    /// RENAME_NOREPLACE; on file systems that cannot do it, FUSE FAT and exFAT among them, a
+    /// check then a rename).
+    public func commit() throws(MediaError) {
+        if !synced { try sync() }
+        guard state == .open else { throw .io(operation: "commit", path: temporaryPath, errno: EBADF) }
         let code = replacing ? (rename(temporaryPath, finalPath) == 0 ? 0 : errno) : renameWithoutReplacing()
         if code != 0 {
             abort()
