@@ -1,3 +1,4 @@
+import Crypto
 import Testing
 @testable import DSKECore
 
@@ -53,6 +54,19 @@ struct AuthenticatorTests {
         for (number, vector) in Self.rfc4231.enumerated() {
             #expect(MessageAuthenticator.hmacSHA256(key: vector.key, parts: [vector.message]) == bytes(vector.tag),
                     "vector \(number)")
+        }
+    }
+
+    @Test func hmacMatchesSwiftCryptoForEveryKeyLengthAroundTheBlockSize() {
+        // Our RFC 2104 construction (faster on short messages) against swift-crypto's HMAC.
+        for keyLength in [0, 1, 28, 32, 63, 64, 65, 131] {
+            let key = (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }
+            for messageLength in [0, 1, 55, 56, 64, 1000] {
+                let message = (0..<messageLength).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ keyLength) }
+                let oracle = Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+                #expect(MessageAuthenticator.hmacSHA256(key: key, parts: [message]) == oracle,
+                        "key \(keyLength) bytes, message \(messageLength) bytes")
+            }
         }
     }
 

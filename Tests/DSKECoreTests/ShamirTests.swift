@@ -285,6 +285,21 @@ struct ShamirTests {
         }
     }
 
+    @Test func robustReconstructFindsTheOnlyIntactSubsetAmongMany() throws {
+        // n = 7, k = 4, three bad shares: only one of the 35 4-subsets is intact (h = k, t < k).
+        var rng = SplitMix64(state: 13)
+        let secret = (0..<24).map { UInt8($0 ^ 0x5C) }
+        let shares = try Shamir.split(secret: secret, shareCount: 7, threshold: 4, using: &rng)
+        for bad in [[0, 1, 2], [1, 3, 5], [4, 5, 6], [0, 3, 6]] {
+            var given = shares
+            for victim in bad { given[victim] = tampered(given[victim], byte: 23, mask: 0xFF) }
+            let recovery = try Shamir.robustReconstruct(given, threshold: 4)
+            #expect(recovery.secret == secret)
+            #expect(recovery.inconsistentIndices == bad.map { UInt8($0) })
+            #expect(recovery.consistentIndices.count == 4)
+        }
+    }
+
     @Test func robustReconstructRefusesWhenFewerThanKSharesAreIntact() throws {
         let shares = try Shamir.split(secret: [UInt8](repeating: 1, count: 16), shareCount: 5, threshold: 3)
         var given = shares
