@@ -66,7 +66,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "dske-bench", dependencies: [
-            "DSKECore", "PSRDStore", "DSKEConfig",
+            "DSKECore", "PSRDStore", "DSKEConfig", "DSKEHub", "DSKEClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

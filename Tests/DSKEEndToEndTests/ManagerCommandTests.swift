@@ -133,6 +133,24 @@ struct ManagerCommandTests {
         #expect(usage.status == 64, "usage errors exit 64: \(usage)")
     }
 
+    @Test("dske demo: the default network in a scratch directory, one key pair, nothing left behind")
+    func demo() async throws {
+        let base = await PortAllocator.shared.range(count: 10)
+        let scratch = try makeScratchDirectory("dske-e2e-demo")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let result = try await DSKEProcess.run(["demo", "--base-port", String(base)], environment: ["TMPDIR": scratch])
+        #expect(result.status == 0, "\(result)")
+        let keyLines = result.stdout.split(separator: "\n").filter { line in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 && UUID(uuidString: String(parts[0])) != nil && Data(base64Encoded: String(parts[1])) != nil
+        }
+        #expect(keyLines.count == 1, "\(result.stdout)")
+        #expect(result.stderr.contains("match"))
+        // The scratch directory is gone and no node listens on the demo's ports.
+        #expect((try FileManager.default.contentsOfDirectory(atPath: scratch)).isEmpty)
+        for port in base..<base + 10 { #expect(PortAllocator.isFree(port), "port \(port) still held") }
+    }
+
     @Test("a client started before its hubs becomes ready once they come up")
     func clientBeforeHubs() async throws {
         try await TestNetwork.with(start: false) { network in

@@ -1,0 +1,351 @@
+import ArgumentParser
+import AsyncHTTPClient
+import DSKEClient
+import DSKEConfig
+import DSKEHub
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// `dske-bench network`: a DSKE network of real processes on loopback (5 hubs; carol with
+/// encryptors sam1..sam8, connie with sofia1..sofia8; 256-bit keys) measured as encryptors use
+/// it. The nodes are this executable itself (`dske-bench network node ROLE NAME`), so the
+/// benchmark needs nothing but its own release build.
+struct NetworkBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "network",
+        abstract: "Key pairs through 5 hubs over loopback HTTP: latency, throughput, PSRD use, memory.",
+        subcommands: [Measure.self, Node.self],
+        defaultSubcommand: Measure.self)
+
+    /// Runs one node of the benchmark's network (started by `Measure`, not by hand).
+    struct Node: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "node", abstract: "Run one node of the benchmark network.", shouldDisplay: false)
+
+        @Argument var role: String
+        @Argument var name: String
+        @Option var config: String
+
+        func run() async throws {
+            let configuration = try DSKEConfiguration.load(path: config)
+            switch role {
+            case "hub": try await HubNode.run(config: configuration, name: name)
+            case "client": try await ClientNode.run(config: configuration, name: name)
+            default: throw ValidationError("role is hub or client")
+            }
+        }
+    }
+
+    struct Measure: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "measure", abstract: "Start the network, measure, stop it.")
+
+        @Option(help: "Sequential key pairs timed for the latency percentiles.")
+        var pairs = 2000
+
+        @Option(help: "Key pairs per encryptor pair in the 8-pair parallel run.")
+        var parallelPairs = 1000
+
+        @Option(help: "Keys delivered in total before node memory is read.")
+        var keysForMemory = 100_000
+
+        @Option(help: "First port of the network (5 hubs + 2 clients).")
+        var basePort = 23_100
+
+        @Option(help: "hmac-sha256 (as the reference) or poly1305.")
+        var authenticator = "hmac-sha256"
+
+        func run() async throws {
+            let network = try BenchNetwork(basePort: basePort, authenticator: authenticator)
+            do {
+                try await network.start()
+                try await measure(network)
+            } catch {
+                await network.stop()
+                throw error
+            }
+            await network.stop()
+        }
+
+        private func measure(_ network: BenchNetwork) async throws {
+            let http = network.http
+            // Warm-up: connections, pools, caches.
+            for _ in 0..<200 { _ = try await http.pair(index: 1, number: 1) }
+            var keysDelivered = 200
+
+            // One pair at a time.
+            var getKey: [Double] = [], getKeyWithIDs: [Double] = [], pair: [Double] = []
+            let psrdBefore = try await network.psrdConsumed()
+            for _ in 0..<pairs {
+                let timing = try await http.pair(index: 1, number: 1)
+                getKey.append(timing.getKey)
+                getKeyWithIDs.append(timing.getKeyWithIDs)
+                pair.append(timing.getKey + timing.getKeyWithIDs)
+            }
+            keysDelivered += pairs
+            let psrdAfter = try await network.psrdConsumed()
+            report("network_get_key_p50", percentile(getKey, 0.50), "ms")
+            report("network_get_key_p99", percentile(getKey, 0.99), "ms")
+            report("network_get_key_with_key_ids_p50", percentile(getKeyWithIDs, 0.50), "ms")
+            report("network_get_key_with_key_ids_p99", percentile(getKeyWithIDs, 0.99), "ms")
+            report("network_single_pair_p50", percentile(pair, 0.50), "ms")
+            report("network_single_pair_p99", percentile(pair, 0.99), "ms")
+            let keyBytes = Double(pairs * BenchNetwork.keyBits / 8)
+            for client in BenchNetwork.clients {
+                let used = Double((psrdAfter[client] ?? 0) - (psrdBefore[client] ?? 0))
+                report("network_psrd_per_key_byte_single_\(client)", used / keyBytes, "B/B")
+            }
+
+            // Eight encryptor pairs at once.
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 1...8 {
+                    group.addTask { for _ in 0..<parallelPairs { _ = try await http.pair(index: index, number: 1) } }
+                }
+                try await group.waitForAll()
+            }
+            let parallelSeconds = (ContinuousClock.now - started) / .seconds(1)
+            report("network_pairs_per_s_8_parallel", Double(8 * parallelPairs) / parallelSeconds, "pairs/s")
+            keysDelivered += 8 * parallelPairs
+
+            // Batches of 128, one request at a time, then eight at once.
+            let batchBefore = try await network.psrdConsumed()
+            let batches = 100
+            let batchStart = ContinuousClock.now
+            for _ in 0..<batches { _ = try await http.pair(index: 1, number: 128) }
+            let batchSeconds = (ContinuousClock.now - batchStart) / .seconds(1)
+            report("network_keys_per_s_batch128", Double(batches * 128) / batchSeconds, "keys/s")
+            keysDelivered += batches * 128
+            let batchAfter = try await network.psrdConsumed()
+            let batchKeyBytes = Double(batches * 128 * BenchNetwork.keyBits / 8)
+            for client in BenchNetwork.clients {
+                let used = Double((batchAfter[client] ?? 0) - (batchBefore[client] ?? 0))
+                report("network_psrd_per_key_byte_batch128_\(client)", used / batchKeyBytes, "B/B")
+            }
+
+            let perTask = 50
+            let parallelBatchStart = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 1...8 {
+                    group.addTask { for _ in 0..<perTask { _ = try await http.pair(index: index, number: 128) } }
+                }
+                try await group.waitForAll()
+            }
+            let parallelBatchSeconds = (ContinuousClock.now - parallelBatchStart) / .seconds(1)
+            report("network_keys_per_s_batch128_8_parallel", Double(8 * perTask * 128) / parallelBatchSeconds, "keys/s")
+            keysDelivered += 8 * perTask * 128
+
+            // Memory once at least `keysForMemory` keys went through.
+            while keysDelivered < keysForMemory {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 1...8 { group.addTask { _ = try await http.pair(index: index, number: 128) } }
+                    try await group.waitForAll()
+                }
+                keysDelivered += 8 * 128
+            }
+            report("network_keys_delivered", Double(keysDelivered), "keys")
+            for (name, kib) in network.residentKiB() {
+                report("network_rss_\(name)", Double(kib) / 1024, "MiB")
+            }
+        }
+
+        private func percentile(_ values: [Double], _ p: Double) -> Double {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return .nan }
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+        }
+
+        private func report(_ name: String, _ value: Double, _ unit: String) {
+            let text = value >= 100 ? String(Int(value.rounded())) : String(format: "%.3g", value)
+            print("\(name): \(text) \(unit)")
+        }
+    }
+}
+
+/// The benchmark's network: config in a scratch directory, one process per node.
+private final class BenchNetwork: @unchecked Sendable {
+    static let hubs = ["hank", "helen", "hilary", "holly", "hugo"]
+    static let clients = ["carol", "connie"]
+    static let keyBits = 256
+
+    let directory: String
+    let configPath: String
+    let basePort: Int
+    let http: BenchHTTP
+    private var processes: [(name: String, process: Process)] = []
+
+    init(basePort: Int, authenticator: String) throws {
+        var template = Array("\(NSTemporaryDirectory())/dske-bench-network.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw ValidationError("cannot create a scratch directory") }
+        directory = String(cString: made)
+        configPath = "\(directory)/dske-config.yaml"
+        self.basePort = basePort
+        let samSAEs = (1...8).map { "sam\($0)" }, sofiaSAEs = (1...8).map { "sofia\($0)" }
+        let yaml = """
+            base_port: \(basePort)
+            min_nr_shares: 3
+            out_of_band: http
+            authenticator: \(authenticator)
+            default_key_size: \(Self.keyBits)
+            data_directory: \(directory)/data
+            run_directory: \(directory)/run
+            get_psrd_block_size: 1000000
+            start_request_psrd_threshold: 4000000
+            stop_request_psrd_threshold: 8000000
+            hubs:
+            \(Self.hubs.map { "  - name: \($0)" }.joined(separator: "\n"))
+            clients:
+              - name: carol
+                encryptors:
+            \(samSAEs.map { "      - name: \($0)" }.joined(separator: "\n"))
+              - name: connie
+                encryptors:
+            \(sofiaSAEs.map { "      - name: \($0)" }.joined(separator: "\n"))
+
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        http = BenchHTTP(carol: "http://127.0.0.1:\(basePort + Self.hubs.count)/client/carol",
+                         connie: "http://127.0.0.1:\(basePort + Self.hubs.count + 1)/client/connie")
+    }
+
+    func port(_ name: String) -> Int {
+        let order = Self.hubs.sorted() + Self.clients.sorted()
+        return basePort + order.firstIndex(of: name)!
+    }
+
+    func statusURL(_ name: String) -> String {
+        let role = Self.hubs.contains(name) ? "hub" : "client"
+        return "http://127.0.0.1:\(port(name))/\(role)/\(name)/mgmt/v1/status"
+    }
+
+    func start() async throws {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        for name in Self.hubs + Self.clients {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["network", "node", Self.hubs.contains(name) ? "hub" : "client", name, "--config", configPath]
+            let log = "\(directory)/\(name).log"
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            process.standardOutput = handle
+            process.standardError = handle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            processes.append((name, process))
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        for (name, process) in processes {
+            while true {
+                guard process.isRunning else {
+                    throw ValidationError("\(name) exited at start-up; see \(directory)/\(name).log")
+                }
+                if let status = try? await http.json(statusURL(name)), status["ready"] as? Bool ?? true { break }
+                guard ContinuousClock.now < deadline else { throw ValidationError("\(name) not ready after 60 s") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    /// SIGTERM, then SIGKILL for any node still there after 10 s; the scratch directory goes.
+    func stop() async {
+        for (_, process) in processes where process.isRunning { process.terminate() }
+        for (_, process) in processes {
+            for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// PSRD bytes each client has used so far, all pools together: what it received from its
+    /// hubs (status `registrations[].psrd_bytes_*`, cumulative) less what is still unused.
+    func psrdConsumed() async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for client in Self.clients {
+            let status = try await http.json(statusURL(client))
+            let received = (status["registrations"] as? [[String: Any]] ?? []).reduce(0) {
+                $0 + ($1["psrd_bytes_client_owned"] as? Int ?? 0) + ($1["psrd_bytes_hub_owned"] as? Int ?? 0)
+            }
+            let unused = (status["pools"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["unused_bytes"] as? Int ?? 0) }
+            result[client] = received - unused
+        }
+        return result
+    }
+
+    /// VmRSS of every node, in KiB.
+    func residentKiB() -> [(String, Int)] {
+        processes.compactMap { name, process in
+            guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+                  let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            return (name, kib)
+        }
+    }
+}
+
+/// The encryptors' side: ETSI calls with keep-alive connections.
+private struct BenchHTTP: Sendable {
+    let carol: String
+    let connie: String
+    /// The process-wide client: keep-alive pools of 8 connections per host, enough for 8 pairs.
+    var client: HTTPClient { .shared }
+
+    struct Timing { let getKey: Double; let getKeyWithIDs: Double }
+
+    /// Get key at carol for sam<i> -> sofia<i>, then Get key with key IDs at connie; checks the
+    /// keys match. Milliseconds per call.
+    func pair(index: Int, number: Int) async throws -> Timing {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let issued = try await call(.GET, "\(carol)/etsi/api/v1/keys/sofia\(index)/enc_keys?number=\(number)",
+                                    sae: "sam\(index)")
+        let t1 = clock.now
+        let ids = issued.map(\.0)
+        let received: [(String, String)]
+        if number == 1 {
+            received = try await call(.GET, "\(connie)/etsi/api/v1/keys/sam\(index)/dec_keys?key_ID=\(ids[0])", sae: "sofia\(index)")
+        } else {
+            let body = "{\"key_IDs\":[" + ids.map { "{\"key_ID\":\"\($0)\"}" }.joined(separator: ",") + "]}"
+            received = try await call(.POST, "\(connie)/etsi/api/v1/keys/sam\(index)/dec_keys", sae: "sofia\(index)", body: body)
+        }
+        let t2 = clock.now
+        guard received.count == issued.count,
+              Dictionary(uniqueKeysWithValues: received) == Dictionary(uniqueKeysWithValues: issued) else {
+            throw ValidationError("keys differ between carol and connie")
+        }
+        return Timing(getKey: (t1 - t0) / .milliseconds(1), getKeyWithIDs: (t2 - t1) / .milliseconds(1))
+    }
+
+    private func call(_ method: HTTPMethod, _ url: String, sae: String, body: String? = nil) async throws -> [(String, String)] {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: sae)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        guard response.status == .ok else {
+            throw ValidationError("\(method) \(url): HTTP \(response.status.code) \(String(buffer: bytes))")
+        }
+        guard let object = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
+              let keys = object["keys"] as? [[String: Any]] else {
+            throw ValidationError("\(url): not a key container")
+        }
+        return keys.compactMap { key in
+            guard let id = key["key_ID"] as? String, let value = key["key"] as? String else { return nil }
+            return (id, value)
+        }
+    }
+
+    func json(_ url: String) async throws -> [String: Any] {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        guard response.status == .ok,
+              let object = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
+            throw ValidationError("\(url): HTTP \(response.status.code)")
+        }
+        return object
+    }
+}
