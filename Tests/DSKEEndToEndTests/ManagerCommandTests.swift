@@ -138,7 +138,9 @@ struct ManagerCommandTests {
         let base = await PortAllocator.shared.range(count: 10)
         let scratch = try makeScratchDirectory("dske-e2e-demo")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        await NetworkSlots.shared.acquire()
         let result = try await DSKEProcess.run(["demo", "--base-port", String(base)], environment: ["TMPDIR": scratch])
+        await NetworkSlots.shared.release()
         #expect(result.status == 0, "\(result)")
         let keyLines = result.stdout.split(separator: "\n").filter { line in
             let parts = line.split(separator: " ")

@@ -19,6 +19,21 @@ final class TestNetwork: Sendable {
 
     static func with<T>(_ spec: NetworkSpec = NetworkSpec(), start: Bool = true,
                         _ body: (TestNetwork) async throws -> T) async throws -> T {
+        // Ten processes per network on a small machine: a few networks at a time, or the nodes'
+        // own timeouts (a one-second hub probe) start to fire under load.
+        await NetworkSlots.shared.acquire()
+        do {
+            let result = try await run(spec, start: start, body)
+            await NetworkSlots.shared.release()
+            return result
+        } catch {
+            await NetworkSlots.shared.release()
+            throw error
+        }
+    }
+
+    private static func run<T>(_ spec: NetworkSpec, start: Bool,
+                               _ body: (TestNetwork) async throws -> T) async throws -> T {
         let network = try await create(spec)
         do {
             if start { try await network.start() }
@@ -143,6 +158,33 @@ final class TestNetwork: Sendable {
               let close = stat.lastIndex(of: ")") else { return true }
         let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
         return state != "Z" && state != "X"
+    }
+}
+
+/// Bounds how many test networks run at once (DSKE_E2E_PARALLEL, default 2).
+actor NetworkSlots {
+    static let shared = NetworkSlots(limit: Int(ProcessInfo.processInfo.environment["DSKE_E2E_PARALLEL"] ?? "") ?? 2)
+
+    private let limit: Int
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func acquire() async {
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
 
