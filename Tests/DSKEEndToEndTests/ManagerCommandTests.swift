@@ -139,8 +139,14 @@ struct ManagerCommandTests {
         let scratch = try makeScratchDirectory("dske-e2e-demo")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         await NetworkSlots.shared.acquire()
-        let result = try await DSKEProcess.run(["demo", "--base-port", String(base)], environment: ["TMPDIR": scratch])
-        await NetworkSlots.shared.release()
+        let result: DSKEProcess.Result
+        do {
+            result = try await DSKEProcess.run(["demo", "--base-port", String(base)], environment: ["TMPDIR": scratch])
+            await NetworkSlots.shared.release()
+        } catch {
+            await NetworkSlots.shared.release()
+            throw error
+        }
         #expect(result.status == 0, "\(result)")
         let keyLines = result.stdout.split(separator: "\n").filter { line in
             let parts = line.split(separator: " ")
