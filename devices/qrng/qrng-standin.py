@@ -50,7 +50,9 @@ def main():
     else:
         os.mkfifo(args.fifo, 0o600)
 
-    # SIGTERM from a test's cleanup ends the stand-in quietly.
+    # SIGTERM from a test's cleanup ends the stand-in quietly. A child of a test runner may
+    # inherit a signal mask that blocks it: unblock it, and SIGPIPE's EPIPE ends the feed anyway.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     # Blocks until a reader opens the FIFO, as a device's reader would find data waiting.
     with open(args.fifo, "wb", buffering=0) as fifo:
