@@ -40,15 +40,9 @@ public struct PeerPoolState: Sendable {
     /// Throws unless every fragment of `allocation` lies in a held block and is unused, and the
     /// whole allocation is at most `limit` bytes.
     public func check(_ allocation: Allocation, limit: Int) throws(PSRDError) {
-        var total = 0
-        for fragment in allocation.fragments {
-            // Allocation.size could overflow on hostile input; sum with a check instead.
-            let (sum, overflow) = total.addingReportingOverflow(fragment.size)
-            guard !overflow, sum <= limit else {
-                throw .tooLarge(requested: overflow ? Int.max : sum, limit: limit)
-            }
-            total = sum
-        }
+        // Allocation refuses sizes whose sum overflows, so `size` is safe here.
+        let total = allocation.size
+        guard total <= limit else { throw .tooLarge(requested: total, limit: limit) }
         for fragment in allocation.fragments {
             guard let block = blocks[fragment.blockUUID] else {
                 switch retired[fragment.blockUUID] {

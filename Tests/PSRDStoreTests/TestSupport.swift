@@ -44,6 +44,11 @@ enum TortureExecutable {
         build.arguments = ["swift", "build", "--product", name]
         build.currentDirectoryURL = packageRoot
         try build.run()
+        // SwiftPM may hold its lock for the whole of the `swift test` that runs us: do not wait
+        // for ever.
+        let deadline = Date().addingTimeInterval(900)
+        while build.isRunning && Date() < deadline { usleep(100_000) }
+        if build.isRunning { build.terminate() }
         build.waitUntilExit()
         let candidate = fallback.appendingPathComponent(name)
         guard build.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: candidate.path) else {
