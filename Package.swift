@@ -25,6 +25,16 @@ let package = Package(
         // OpenSSL's libcrypto, for the one-time Poly1305 authenticator (EVP_MAC).
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // PC/SC (pcsc-lite) for smart cards, and libusb-1.0 for USB enumeration.
+        .systemLibrary(name: "CPCSC", pkgConfig: "libpcsclite",
+                       providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0",
+                       providers: [.apt(["libusb-1.0-0-dev"])]),
+        .target(name: "PCSC", dependencies: [
+            "CPCSC",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "USBDevices", dependencies: ["CLibUSB"]),
         .target(name: "DSKECore", dependencies: [
             "CLibCrypto",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +92,9 @@ let package = Package(
         .testTarget(name: "DSKEClientTests", dependencies: ["DSKEClient", "DSKEHub"]),
         .testTarget(name: "DSKEServiceTests", dependencies: ["DSKEService"]),
         .testTarget(name: "DSKEHubTests", dependencies: ["DSKEHub"]),
+        // Card tests run the real path: libpcsclite -> pcscd -> vpcd -> devices/virtual-card.
+        .testTarget(name: "PCSCTests", dependencies: ["PCSC"]),
+        .testTarget(name: "USBDevicesTests", dependencies: ["USBDevices"]),
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
