@@ -33,6 +33,8 @@ public actor NodeStore {
     private var peerPools: [String: PeerPoolState] = [:]
     private var files: [UUID: BlockFile] = [:]
     private var stats = StoreStatistics()
+    /// Per peer, the peer-owned blocks reopened after a crash with a replay window above 0.
+    private var crashFloors: [String: [(block: UUID, offset: Int)]] = [:]
     private let logger = Logger(label: "dske.psrd-store")
 
     private nonisolated var blocksDirectory: String { directory + "/blocks" }
@@ -298,6 +300,14 @@ public actor NodeStore {
         return (own + taken).filter { $0.blocks > 0 }.sorted { ($0.peer, $0.owner.rawValue) < ($1.peer, $1.owner.rawValue) }
     }
 
+    /// The peer-owned blocks this node reopened after a crash with a replay window, and where the
+    /// window begins (blocks closed cleanly are absent): what a restarted node tells the peer so
+    /// that it allocates beyond (the hub's `POST .../resume`).
+    /// Includes blocks the window used up entirely (offset = size): the peer must skip those too.
+    public func restartFloors(peer: String) -> [(block: UUID, offset: Int)] {
+        crashFloors[peer] ?? []
+    }
+
     public func unusedBytes(peer: String, owner: PoolOwner) -> Int {
         owner == localRole ? ownPools[peer]?.unusedBytes ?? 0 : peerPools[peer]?.unusedBytes ?? 0
     }
@@ -362,6 +372,7 @@ public actor NodeStore {
                 } else {
                     // After a crash: everything below the replay window counts as used.
                     state = PeerBlockState(uuid: uuid, size: row.size, floor: row.mark, restartFloor: row.mark)
+                    if row.mark > 0 { crashFloors[row.peer, default: []].append((uuid, row.mark)) }
                 }
                 file.erase(0..<state.floor)
                 peerPools[row.peer, default: PeerPoolState()].add(state)
@@ -395,6 +406,7 @@ public actor NodeStore {
             files = [:]
             ownPools = [:]
             peerPools = [:]
+            crashFloors = [:]
             lock = nil
         }
         do throws(StoreError) {
@@ -417,6 +429,7 @@ public actor NodeStore {
         files = [:]
         ownPools = [:]
         peerPools = [:]
+        crashFloors = [:]
         lock = nil
     }
 }

@@ -170,6 +170,7 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
             try await hub.take(peer: "client1", allocation: try range(a, 64, 32))
         }
         #expect(await hub.unusedBytes(peer: "client1", owner: .client) == 1000 - 96)
+        #expect(await hub.restartFloors(peer: "client1").isEmpty)  // a clean close sets no window
     }
 
     @Test func aCrashSkipsTheReservedChunkAndRefusesEverythingBelowTheWindow() async throws {
@@ -192,6 +193,8 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
         await #expect(throws: PSRDError.belowReplayFloor(block: a, start: 32, size: 32, resumeAt: 1056)) {
             try await hub.take(peer: "client1", allocation: try range(a, 32, 32))
         }
+        #expect(await hub.restartFloors(peer: "client1").map { "\($0.block.lowercased):\($0.offset)" } == ["\(a.lowercased):1056"])
+        #expect(await client.restartFloors(peer: "hub1").isEmpty)  // own pools have no window
         _ = try await hub.take(peer: "client1", allocation: try range(a, 1056, 32))
         #expect(await client.unusedBytes(peer: "hub1", owner: .client) == 10_000 - 1088)
         #expect(await hub.unusedBytes(peer: "client1", owner: .client) == 10_000 - 1088)
