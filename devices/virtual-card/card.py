@@ -292,7 +292,8 @@ class Card:
     def fcp_df(self):
         inner = tlv(0x82, [0x38])
         if self.in_app():
-            inner += tlv(0x83, bytes.fromhex(self.app["fid"])) + tlv(0x84, bytes.fromhex(self.app["aid"]))
+            inner += tlv(0x83, bytes.fromhex(self.app["fid"]))
+            inner += tlv(0x84, bytes.fromhex(self.app["aid"]))
         else:
             inner += tlv(0x83, MF_FID.to_bytes(2, "big"))
         inner += tlv(0x8A, [0x05])
@@ -320,7 +321,7 @@ class Card:
             if not self.app or cmd.data != bytes.fromhex(self.app["aid"]):
                 fail(0x6A82)
             self.enter_df(int(self.app["fid"], 16))
-            return self.select_answer(cmd, self.fcp_df(), df=True)
+            return self.select_answer(cmd, self.fcp_df())
         if cmd.p1 in (0x00, 0x02):
             if len(cmd.data) == 0 and cmd.p1 == 0x00:
                 fid = MF_FID
@@ -330,19 +331,19 @@ class Card:
                 fail(0x6A87)
             if fid == MF_FID and cmd.p1 == 0x00:
                 self.enter_df(MF_FID)
-                return self.select_answer(cmd, self.fcp_df(), df=True)
+                return self.select_answer(cmd, self.fcp_df())
             if cmd.p1 == 0x00 and self.app and fid == int(self.app["fid"], 16):
                 self.enter_df(fid)
-                return self.select_answer(cmd, self.fcp_df(), df=True)
+                return self.select_answer(cmd, self.fcp_df())
             if self.in_app():
                 f = self.app["files"].get("%04X" % fid)
                 if f is not None:
                     self.current_ef = fid
-                    return self.select_answer(cmd, self.fcp_ef(fid, f), df=False)
+                    return self.select_answer(cmd, self.fcp_ef(fid, f))
             fail(0x6A82)
         fail(0x6A86)
 
-    def select_answer(self, cmd, inner, df):
+    def select_answer(self, cmd, inner):
         kind = cmd.p2 & 0x0C
         if kind == 0x0C:
             return b"", 0x9000

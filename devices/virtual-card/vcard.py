@@ -23,6 +23,7 @@ import socket
 import sys
 import time
 
+sys.dont_write_bytecode = True   # keep the source tree clean of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import card as cardlib  # noqa: E402
 

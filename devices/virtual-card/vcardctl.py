@@ -324,7 +324,8 @@ def main():
     up.add_argument("--no-extended", action="store_true", help="short APDUs only")
     up.add_argument("--verbose", action="store_true", help="card logs each APDU header and SW")
     up.add_argument("--apdu-log", action="store_true", help="pcscd logs APDUs (with data!)")
-    down = sub.add_parser("down", parents=[common], help="stop the card(s) and the pcscd that up started")
+    down = sub.add_parser("down", parents=[common],
+                          help="stop the card(s) and the pcscd that up started")
     down.add_argument("--reader", type=int, choices=(0, 1), default=None)
     pull = sub.add_parser("pull", parents=[common], help="take the card out of the reader")
     pull.add_argument("--reader", type=int, choices=(0, 1), default=0)
@@ -336,7 +337,8 @@ def main():
     insert = sub.add_parser("insert", parents=[common], help="put the card back into the reader")
     insert.add_argument("--reader", type=int, choices=(0, 1), default=0)
     insert.add_argument("--wait", action="store_true", help="wait until pcscd sees the card")
-    sub.add_parser("status", parents=[common], help="readers and card presence as pcscd reports them")
+    sub.add_parser("status", parents=[common],
+                   help="readers and card presence as pcscd reports them")
     args = parser.parse_args()
     handler = {"up": cmd_up, "down": cmd_down, "pull": cmd_pull, "insert": cmd_insert,
                "status": cmd_status}[args.command]
