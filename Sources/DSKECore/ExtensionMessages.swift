@@ -10,10 +10,92 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
     public let batch: Bool
     /// The hub serves `DELETE key-share`.
     public let delete: Bool
+    /// The hub serves `POST resume` (absent, so false, from hubs that predate it).
+    public let resume: Bool
 
-    public init(batch: Bool, delete: Bool) {
+    public init(batch: Bool, delete: Bool, resume: Bool) {
         self.batch = batch
         self.delete = delete
+        self.resume = resume
+    }
+
+    public init(batch: Bool, delete: Bool) {
+        self.init(batch: batch, delete: delete, resume: false)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batch
+        case delete
+        case resume
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        batch = try container.decode(Bool.self, forKey: .batch)
+        delete = try container.decode(Bool.self, forKey: .delete)
+        resume = try container.decodeIfPresent(Bool.self, forKey: .resume) ?? false
+    }
+}
+
+/// Where a restarted client's replay window begins in one hub-owned block.
+public struct ResumePoint: WireMessage, Hashable {
+    public let blockUUID: UUID
+    public let offset: Int
+
+    public init(blockUUID: UUID, offset: Int) {
+        self.blockUUID = blockUUID
+        self.offset = offset
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case blockUUID = "block_uuid"
+        case offset
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        blockUUID = try container.decodeCanonicalUUID(forKey: .blockUUID)
+        offset = try container.decodeInteger(forKey: .offset, in: 0...Int(Int32.max))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(blockUUID.lowercased, forKey: .blockUUID)
+        try container.encode(offset, forKey: .offset)
+    }
+}
+
+/// Body of `POST /hub/{hub}/dske/api/v1/resume`: a client that restarted after a crash counts the
+/// hub-owned PSRD below its replay window as used (it cannot know what it accepted before the
+/// crash), so the hub must allocate beyond it or the client refuses every answer. The hub moves
+/// its allocation cursor in each named block to at least `offset` (never back) before it signs
+/// the answer, a signed `null`.
+public struct ResumeRequest: WireMessage, Hashable {
+    public let clientName: String
+    /// 1...`Allocation.maxFragments` distinct blocks.
+    public let blocks: [ResumePoint]
+
+    public init(clientName: String, blocks: [ResumePoint]) {
+        self.clientName = clientName
+        self.blocks = blocks
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case clientName = "client_name"
+        case blocks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clientName = try container.decode(String.self, forKey: .clientName)
+        blocks = try container.decode([ResumePoint].self, forKey: .blocks)
+        guard (1...Allocation.maxFragments).contains(blocks.count) else {
+            throw DecodingError.dataCorruptedError(forKey: .blocks, in: container,
+                debugDescription: "1 to \(Allocation.maxFragments) blocks, got \(blocks.count)")
+        }
+        guard Set(blocks.map(\.blockUUID)).count == blocks.count else {
+            throw DecodingError.dataCorruptedError(forKey: .blocks, in: container, debugDescription: "a block appears twice")
+        }
     }
 }
 

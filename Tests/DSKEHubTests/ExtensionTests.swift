@@ -2,6 +2,7 @@ import DSKECore
 import DSKEHub
 import DSKEService
 import Foundation
+import PSRDStore
 import Testing
 
 /// The batch, delete and capabilities extensions.
@@ -10,7 +11,7 @@ import Testing
         try await HubFixture.with { hub in
             let reply = try await RawHTTP.send(.GET, hub.baseURL + "/dske/api/v1/capabilities")
             #expect(reply.status == 200)
-            #expect(reply.text == #"{"batch":true,"delete":true}"#)
+            #expect(reply.text == #"{"batch":true,"delete":true,"resume":true}"#)
             #expect(reply.signature == nil)
         }
     }
@@ -126,6 +127,82 @@ import Testing
                 let reply = try await carol.connection.send(.POST, path: "/dske/api/v1/key-shares/fetch", body: Array(body.utf8), signed: true)
                 #expect(reply.status == 400, "\(body): \(reply.text)")
             }
+        }
+    }
+
+    @Test func resumeMovesTheHubsCursorBeyondARestartedClientsReplayWindow() async throws {
+        try await HubFixture.with { hub in
+            let carol = try await TestClient.make("carol", encryptors: ["sam"], hub: hub)
+            let connie = try await TestClient.make("connie", encryptors: ["sofia"], hub: hub)
+            let hubBlock = try #require(connie.blocks[.hub])
+            let before = await hub.levels("connie").own
+            let body = WireCoding.encode(ResumeRequest(clientName: "connie", blocks: [
+                ResumePoint(blockUUID: hubBlock, offset: 1000), ResumePoint(blockUUID: UUID(), offset: 5),
+            ]))
+            // The answer verifies at connie: its MAC key lies beyond the point she named.
+            let reply = try await connie.connection.send(.POST, path: "/dske/api/v1/resume", body: body, signed: true)
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(before - (await hub.levels("connie")).own == 1000 + 32)
+
+            let keyID = UUID()
+            #expect(try await carol.postShare(masterSAE: "sam", slaveSAE: "sofia", keyID: keyID, share: testShare()).status == 200)
+            let (got, _, _) = try await connie.getShare(masterSAE: "sam", slaveSAE: "sofia", keyID: keyID)
+            let pad = try got.decode(GetKeyShareResponse.self).encryptionKeyAllocation
+            #expect(pad.fragments.first?.start == 1032)
+
+            // Never backwards, and only for the authenticated client.
+            let back = WireCoding.encode(ResumeRequest(clientName: "connie", blocks: [ResumePoint(blockUUID: hubBlock, offset: 10)]))
+            #expect(try await connie.connection.send(.POST, path: "/dske/api/v1/resume", body: back, signed: true).status == 200)
+            let unsigned = try await RawHTTP.send(.POST, hub.baseURL + "/dske/api/v1/resume",
+                                                  headers: [("Content-Type", "application/json")], body: body)
+            #expect(unsigned.status == 401)
+        }
+    }
+
+    @Test func aClientCrashIsHealedByResumeWithTheFloorsItsStoreReports() async throws {
+        try await HubFixture.with { hub in
+            let carol = try await TestClient.make("carol", encryptors: ["sam"], hub: hub)
+            let connie = try await TestClient.make("connie", encryptors: ["sofia"], hub: hub)
+            let first = UUID()
+            #expect(try await carol.postShare(masterSAE: "sam", slaveSAE: "sofia", keyID: first, share: testShare()).status == 200)
+            #expect(try await connie.getShare(masterSAE: "sam", slaveSAE: "sofia", keyID: first).0.status == 200)
+
+            // A copy of connie's store taken without a clean close is what a SIGKILL leaves.
+            let crashed = hub.scratch.path + "/client-connie-crashed"
+            try FileManager.default.copyItem(atPath: connie.store.directory, toPath: crashed)
+            try FileManager.default.removeItem(atPath: crashed + "/lock")
+            let store = try await NodeStore(directory: crashed, localRole: .client)
+            let floors = await store.restartFloors(peer: "hank")
+            #expect(floors.map(\.block) == [try #require(connie.blocks[.hub])])
+            let connection = PeerConnection(baseURL: hub.baseURL, peer: "hank", store: store, authenticator: MessageAuthenticator(kind: .hmacSHA256))
+            var restarted = TestClient(name: "connie", hub: hub, store: store, connection: connection)
+            restarted.blocks = connie.blocks
+
+            // With 4 KiB blocks and 64 KiB reserve chunks the crash used both of connie's blocks up:
+            // fresh PSRD for both pools, as her refill would fetch.
+            for owner in PoolOwner.allCases {
+                let reply = try await RawHTTP.send(.GET, hub.baseURL + "/dske/oob/v1/psrd?client_name=connie&pool_owner=\(owner.rawValue)&size=4096")
+                let block = try WireCoding.decode(PSRDBlockResponse.self, from: reply.body, limit: 1 << 20)
+                try await store.addBlock(peer: "hank", owner: owner, uuid: block.blockUUID, bytes: block.data)
+            }
+
+            // Without resume the hub's answers come from below connie's window: refused.
+            let lost = UUID()
+            #expect(try await carol.postShare(masterSAE: "sam", slaveSAE: "sofia", keyID: lost, share: testShare()).status == 200)
+            await #expect(throws: PeerConnectionError.self) {
+                _ = try await restarted.getShare(masterSAE: "sam", slaveSAE: "sofia", keyID: lost)
+            }
+
+            let body = WireCoding.encode(ResumeRequest(clientName: "connie", blocks: floors.map { ResumePoint(blockUUID: $0.block, offset: $0.offset) }))
+            let resumed = try await connection.send(.POST, path: "/dske/api/v1/resume", body: body, signed: true)
+            #expect(resumed.status == 200)
+
+            let next = UUID()
+            #expect(try await carol.postShare(masterSAE: "sam", slaveSAE: "sofia", keyID: next, share: testShare()).status == 200)
+            let (got, _, value) = try await restarted.getShare(masterSAE: "sam", slaveSAE: "sofia", keyID: next)
+            #expect(got.status == 200)
+            #expect(value == testShare())
+            try? await store.close()
         }
     }
 }

@@ -150,20 +150,24 @@ struct TestClient: Sendable {
     let hub: HubFixture
     let store: NodeStore
     let connection: PeerConnection
+    /// The block of each pool the client got at registration.
+    var blocks: [PoolOwner: UUID] = [:]
 
     /// Registers `name` with the hub and fetches `bytes` of PSRD into each pool of the pair.
     static func make(_ name: String, encryptors: [String], hub: HubFixture, bytes: Int = 4096) async throws -> TestClient {
         try await hub.register(name, encryptors: encryptors)
         let store = try await NodeStore(directory: hub.scratch.path + "/client-" + name, localRole: .client)
+        var blocks: [PoolOwner: UUID] = [:]
         for owner in ["client", "hub"] {
             let reply = try await RawHTTP.send(.GET, hub.baseURL + "/dske/oob/v1/psrd?client_name=\(name)&pool_owner=\(owner)&size=\(bytes)")
             try #require(reply.status == 200, "psrd: \(reply)")
             let block = try WireCoding.decode(PSRDBlockResponse.self, from: reply.body, limit: WireCoding.limit(forBase64Payload: bytes))
             try await store.addBlock(peer: hub.name, owner: PoolOwner(rawValue: owner)!, uuid: block.blockUUID, bytes: block.data)
+            blocks[PoolOwner(rawValue: owner)!] = block.blockUUID
         }
         let connection = PeerConnection(baseURL: hub.baseURL, peer: hub.name, store: store,
                                         authenticator: MessageAuthenticator(kind: hub.settings.authenticator))
-        return TestClient(name: name, hub: hub, store: store, connection: connection)
+        return TestClient(name: name, hub: hub, store: store, connection: connection, blocks: blocks)
     }
 
     /// Unused bytes of this client's pools with the hub: (client-owned, hub-owned).
