@@ -112,6 +112,14 @@ import Testing
         #expect(try hub.take(good) == Array(data[blockA]![0..<32]))
     }
 
+    @Test func peekReadsWithoutUsingUp() throws {
+        let (client, hub, _) = try pair(sizes: [100])
+        let (allocation, bytes) = try client.allocate(size: 32)
+        #expect(try hub.peek(allocation) == bytes)
+        #expect(try hub.take(allocation) == bytes)
+        #expect(throws: PSRDError.alreadyUsed(block: blockA, start: 0, size: 32)) { try hub.peek(allocation) }
+    }
+
     @Test func theOwnerCannotTakeAndTheTakerCannotAllocate() throws {
         let (client, hub, _) = try pair(sizes: [100])
         let (allocation, _) = try client.allocate(size: 8)
