@@ -8,8 +8,9 @@ import Foundation
 
 /// The hub's courier keystore, `<hub data dir>/courier/keystore.json` (0600): the hub's own
 /// bundle key (which seals the hub's copy of every bundle it issues) and every enrolled client
-/// with its enrolment key. An instance holds the keystore's lock until it is released, so a
-/// read-modify-write by one job never loses another's.
+/// with its enrolment key. An instance opened for enrolment (`create`) holds the keystore's lock
+/// until it is released, so one enrolment's read-modify-write never loses another's; readers
+/// (issue, import, verify) need no lock, since the file is only ever replaced whole by a rename.
 ///
 /// File: `{"version":1,"hub":NAME,"bundle_key":{"key_id":..,"key":..},"clients":[{"name",
 /// "encryptors","key_id","key","enrolled"}]}`, keys in base64.
@@ -29,8 +30,9 @@ public final class CourierKeystore {
     public static func inboxDirectory(hubDataDirectory: String) -> String { courierDirectory(hubDataDirectory: hubDataDirectory) + "/inbox" }
     public static func path(hubDataDirectory: String) -> String { courierDirectory(hubDataDirectory: hubDataDirectory) + "/" + fileName }
 
-    /// Opens the keystore of `hub` under its lock. With `create`, a missing keystore is created
-    /// with a fresh bundle key (durably, before this returns); without, it is an error.
+    /// Opens the keystore of `hub`. With `create` (for enrolment) it takes the lock, and a missing
+    /// keystore is created with a fresh bundle key (durably, before this returns); without, the
+    /// keystore is read only and a missing one is an error.
     public init(hub: String, hubDataDirectory: String, create: Bool) throws(JobError) {
         let directory = Self.courierDirectory(hubDataDirectory: hubDataDirectory)
         self.hub = hub
@@ -40,7 +42,7 @@ public final class CourierKeystore {
         } else if access(directory, F_OK) != 0 {
             throw .failure("hub \(hub) has no courier keystore in \(directory): enrol a client first (psrd-courier enrol)")
         }
-        lock = try KeystoreLock(path: directory + "/keystore.lock")
+        if create { lock = try KeystoreLock(path: directory + "/keystore.lock") }
         let path = directory + "/" + Self.fileName
         if let bytes = try Self.load(path) {
             let file: KeystoreFile
@@ -89,7 +91,7 @@ public final class CourierKeystore {
     public func release() { lock = nil }
 
     private func save() throws(JobError) {
-        guard lock != nil else { throw .failure("courier keystore used after release") }
+        guard lock != nil else { throw .failure("courier keystore opened read-only or used after release") }
         let file = KeystoreFile(version: KeystoreFile.currentVersion, hub: hub,
                                 bundleKey: StoredKey(key: bundleKey), clients: clients)
         var bytes = WireCoding.encode(file)

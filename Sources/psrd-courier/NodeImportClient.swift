@@ -24,15 +24,23 @@ struct NodeImportClient: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: WireCoding.encode(message)))
+        // A node on loopback answers at once or not at all: no retried connection attempts
+        // (AsyncHTTPClient's default retries a refused connection for 90 seconds).
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let status: Int
         let body: [UInt8]
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let response = try await client.execute(request, timeout: .seconds(120))
             let buffer = try await response.body.collect(upTo: 1 << 20)
             status = Int(response.status.code)
             body = Array(buffer.readableBytesView)
+            try? await client.shutdown()
         } catch {
-            throw .failure("\(node) is running (its store is locked) but its management interface at \(url) cannot be reached (\(error)): stop the node and import again")
+            try? await client.shutdown()
+            throw .failure("\(node) is running (its store is locked) but its management interface at \(url) cannot be reached (\(Self.describe(error))): stop the node and import again")
         }
         guard (200..<300).contains(status) else {
             let message = (try? WireCoding.decode(ErrorResponse.self, from: body))?.message
@@ -46,5 +54,13 @@ struct NodeImportClient: Sendable {
                 throw .failure("\(node) refused the import (HTTP \(status): \(message))")
             }
         }
+    }
+
+    /// Short words for the usual transport failures instead of NIO's type dumps.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("Connection refused") || text.contains("connectionRefused") { return "connection refused" }
+        if text.contains("connectTimeout") || text.contains("deadlineExceeded") { return "timed out" }
+        return text
     }
 }
