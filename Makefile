@@ -3,7 +3,8 @@ SWIFT        ?= swift
 RELEASE_BIN  := .build/release
 # System packages the build and the tests need (Debian names). `make setup` installs the missing ones.
 APT_PACKAGES := libssl-dev libsqlite3-dev libusb-1.0-0-dev libpcsclite-dev pkg-config \
-                python3 python3-venv procps psmisc curl
+                python3 python3-venv procps psmisc curl \
+                pcscd vsmartcard-vpcd opensc pcsc-tools mtools fusefat e2fsprogs util-linux
 
 .PHONY: help setup build release test bench demo clean
 
