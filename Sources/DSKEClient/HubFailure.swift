@@ -1,4 +1,5 @@
 import DSKECore
+import Foundation
 
 /// Why one hub did not do its part of a scatter or gather. Judged per hub: a key needs only k
 /// hubs, so one failure is logged and counted, not fatal.
@@ -13,8 +14,16 @@ enum HubFailure: Error, Sendable, Equatable {
     /// the SAE IDs do not match the key.
     case notAllowed(String)
     /// One of the two PSRD pools of the pair cannot cover the message: the one `owner` allocates
-    /// from (this client's view, or the hub's answer).
-    case psrdExhausted(PoolOwner)
+    /// from (this client's view, or the hub's answer). When the hub says so, `needed` and
+    /// `available` are the bytes of the allocation that failed and what its pool had left.
+    case psrdExhausted(PoolOwner, needed: Int = 0, available: Int = 0)
+    /// The hub restarted after a crash and counts the client-owned PSRD below `resumeAt` in
+    /// `block` as used: this client must skip there (then the message can be sent again).
+    case behindReplayFloor(block: UUID, resumeAt: Int)
+    /// The hub keyed its answer (MAC key or pad) from a hub-owned block this client does not hold:
+    /// one it retired as used after a crash, or one whose delivery a crash interrupted. The hub
+    /// must be told to leave that block (resume extension).
+    case unknownHubBlock(UUID)
     /// The hub answered with another error status.
     case refused(status: Int, message: String)
     /// The answer was unsigned, wrongly signed, malformed, or named unusable PSRD.
@@ -38,7 +47,10 @@ extension HubFailure: CustomStringConvertible {
         case .unreachable(let why): "unreachable: \(why)"
         case .notFound: "no share for the key"
         case .notAllowed(let why): "refused: \(why)"
-        case .psrdExhausted(let owner): "the \(owner.rawValue)-owned PSRD pool is exhausted"
+        case let .behindReplayFloor(block, resumeAt):
+            "the hub restarted beyond offset \(resumeAt) of PSRD block \(block.lowercased)"
+        case .unknownHubBlock(let block): "the hub used hub-owned PSRD block \(block.lowercased), which this client does not hold"
+        case .psrdExhausted(let owner, _, _): "the \(owner.rawValue)-owned PSRD pool is exhausted"
         case let .refused(status, message): "answered \(status): \(message)"
         case .badResponse(let why): "bad answer: \(why)"
         case .local(let why): "local failure: \(why)"

@@ -15,11 +15,12 @@ extension PeerHub {
     /// nil when the hub accepted the share.
     func post(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> [HubFailure?] {
         guard isUsable else { return Array(repeating: unusableFailure, count: keyIDs.count) }
+        await resumeIfNeeded()
         if await currentCapabilities().batch {
             var results: [HubFailure?] = []
             results.reserveCapacity(keyIDs.count)
             for range in Self.batches(sizes: shares.map(\.count)) {
-                let failure = await retryingOnce { () async -> HubFailure? in
+                let failure = await retrying { () async -> HubFailure? in
                     await postBatch(master: master, slave: slave, keyIDs: Array(keyIDs[range]), shares: Array(shares[range]))
                 }
                 results += Array(repeating: failure, count: range.count)
@@ -29,7 +30,7 @@ extension PeerHub {
         return await withTaskGroup(of: (Int, HubFailure?).self) { group in
             for position in keyIDs.indices {
                 group.addTask {
-                    (position, await self.retryingOnce { () async -> HubFailure? in
+                    (position, await self.retrying { () async -> HubFailure? in
                         await self.postOne(master: master, slave: slave, keyID: keyIDs[position], share: shares[position])
                     })
                 }
@@ -126,6 +127,7 @@ extension PeerHub {
     /// the real size before the answer.
     func fetch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
         guard isUsable else { return Dictionary(uniqueKeysWithValues: keyIDs.map { ($0, .failure(unusableFailure)) }) }
+        await resumeIfNeeded()
         if await currentCapabilities().batch {
             var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
             var start = 0
@@ -133,10 +135,10 @@ extension PeerHub {
                 let chunk = Array(keyIDs[start..<min(start + KeyShareBatch.maxCount, keyIDs.count)])
                 start += chunk.count
                 var outcome: [UUID: Result<ShamirShare, HubFailure>] = [:]
-                for attempt in 0..<2 {
+                for attempt in 0..<4 {
                     outcome = await fetchBatch(master: master, slave: slave, keyIDs: chunk, expectedSize: expectedSize)
-                    guard attempt == 0, let owner = Self.dryPool(in: outcome.values) else { break }
-                    await forceRefill(owner)
+                    guard attempt < 3, let failure = Self.repairable(in: outcome.values),
+                          await repair(failure, keys: chunk.count) else { break }
                 }
                 results.merge(outcome) { first, _ in first }
             }
@@ -146,8 +148,8 @@ extension PeerHub {
             for keyID in keyIDs {
                 group.addTask {
                     var outcome = await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize)
-                    if let owner = Self.dryPool(in: [outcome]) {
-                        await self.forceRefill(owner)
+                    for _ in 0..<3 {
+                        guard let failure = Self.repairable(in: [outcome]), await self.repair(failure) else { break }
                         outcome = await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize)
                     }
                     return (keyID, outcome)
@@ -229,8 +231,11 @@ extension PeerHub {
         do {
             bytes = try await store.take(peer: name, allocation: pad)
         } catch {
-            if case .storage(let why) = error { return .failure(fail(.local("PSRD store: \(why)"))) }
-            return .failure(fail(.badResponse("share pad: \(error)")))
+            switch error {
+            case .storage(let why): return .failure(fail(.local("PSRD store: \(why)")))
+            case .unknownBlock(let block): return .failure(fail(.unknownHubBlock(block)))
+            default: return .failure(fail(.badResponse("share pad: \(error)")))
+            }
         }
         counters.sharesFetched += 1
         return .success(ShamirShare(index: UInt8(index), value: OneTimePad.apply(pad: bytes, to: encrypted)))
@@ -269,26 +274,60 @@ extension PeerHub {
         return nil
     }
 
-    /// Runs a message once more after refilling the pool that ran dry: this client's view of the
-    /// hub-owned pool can be ahead of the hub's (bytes the hub allocated for answers that never
-    /// arrived), and a concurrent burst can overtake a refill.
-    private func retryingOnce(_ body: () async -> HubFailure?) async -> HubFailure? {
-        let failure = await body()
-        guard case .psrdExhausted(let owner)? = failure else { return failure }
-        await forceRefill(owner)
-        return await body()
+    /// Runs a message again after repairing what made it fail, a few times at most: a pool that
+    /// ran dry is refilled (this client's view of the hub-owned pool can be ahead of the hub's,
+    /// and a burst can overtake a refill), and after a hub's crash the client-owned pool skips to
+    /// where the hub resumed.
+    private func retrying(_ body: () async -> HubFailure?) async -> HubFailure? {
+        var failure = await body()
+        for _ in 0..<4 {
+            guard let current = failure, await repair(current) else { return failure }
+            failure = await body()
+        }
+        return failure
     }
 
-    private static func dryPool(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> PoolOwner? {
-        for case .failure(.psrdExhausted(let owner)) in outcomes { return owner }
+    /// Repairs the cause of a failure of a message about `keys` keys when it can be repaired here;
+    /// true when a retry may work.
+    func repair(_ failure: HubFailure, keys: Int = 1) async -> Bool {
+        switch failure {
+        case let .psrdExhausted(owner, needed, available):
+            // The hub pads each share separately: a retry needs `needed` for every key, and the
+            // hub's view of its pool (`available`) can be behind this client's.
+            await forceRefill(owner, extra: max(settings.getPSRDBlockSize, keys * needed + MessageAuthenticator.keySize - available))
+            return true
+        case .unknownHubBlock(let block):
+            return await leave(block: block)
+        case let .behindReplayFloor(block, resumeAt):
+            do {
+                try await store.skip(peer: name, block: block, to: resumeAt)
+            } catch {
+                logger.error("skipping PSRD block \(block.lowercased) to \(resumeAt) for hub \(name) failed: \(error)")
+                return false
+            }
+            logger.warning("hub \(name) restarted: skipped the client-owned PSRD of block \(block.lowercased) to offset \(resumeAt)")
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func repairable(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> HubFailure? {
+        for case .failure(let failure) in outcomes {
+            switch failure {
+            case .psrdExhausted, .behindReplayFloor, .unknownHubBlock: return failure
+            default: continue
+            }
+        }
         return nil
     }
 
-    /// One more block for `owner`'s pool, whatever this client's view of its level.
-    func forceRefill(_ owner: PoolOwner) async {
+    /// `extra` more bytes (at least one block) for `owner`'s pool, whatever this client's view of
+    /// its level.
+    func forceRefill(_ owner: PoolOwner, extra: Int) async {
         guard settings.outOfBandHTTP, registered else { return }
         let unused = await store.unusedBytes(peer: name, owner: owner)
-        _ = await refill(owner, target: unused + settings.getPSRDBlockSize)
+        _ = await refill(owner, target: unused + max(extra, settings.getPSRDBlockSize))
     }
 
     private func sendShareMessage(_ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
@@ -323,10 +362,18 @@ extension PeerHub {
         case .invalidURL(let url): .local("invalid URL \(url)")
         case .responseTooLarge(let limit): .badResponse("answer larger than \(limit) bytes")
         case .missingResponseSignature: .badResponse("the answer is not signed")
-        case .invalidResponseSignature(let why): .badResponse("the answer's signature is invalid: \(why)")
+        case .invalidResponseSignature(let why):
+            if let block = unknownBlock(in: why) { .unknownHubBlock(block) } else { .badResponse("the answer's signature is invalid: \(why)") }
         case .signing(let error):
             if case .psrdExhausted = error { .psrdExhausted(.client) } else { .local("signing: \(error)") }
         }
+    }
+
+    /// The block of a refused MAC key this client does not hold (`PSRDError.unknownBlock` as the
+    /// signature check renders it: "... unknown PSRD block UUID").
+    static func unknownBlock(in text: String) -> UUID? {
+        guard let range = text.range(of: "unknown PSRD block ") else { return nil }
+        return UUID(uuidString: String(text[range.upperBound...].prefix(36)))
     }
 
     static func ownPoolFailure(_ error: PSRDError) -> HubFailure {
@@ -337,6 +384,9 @@ extension PeerHub {
     /// What an error status from the hub means for this share.
     func classify(_ response: PeerResponse) -> HubFailure {
         let message = response.error?.message ?? Self.printable(response.body)
+        if (response.status == 400 || response.status == 401), let (block, offset) = Self.replayFloor(in: response.error) {
+            return .behindReplayFloor(block: block, resumeAt: offset)
+        }
         switch response.status {
         case 404:
             return .notFound
@@ -351,10 +401,36 @@ extension PeerHub {
         case 401:
             return .notAllowed(message)
         case 503 where message == ServiceError.psrdExhausted("").message:
-            return .psrdExhausted(.hub)
+            let (needed, available) = Self.shortage(in: response.error)
+            return .psrdExhausted(.hub, needed: needed, available: available)
         default:
             return .refused(status: response.status, message: message)
         }
+    }
+
+    /// Where a restarted hub resumed in a client-owned block, from its refusal of a MAC key or pad
+    /// below its replay window (`PSRDError.belowReplayFloor`, rendered in the message or the
+    /// details): "... of block UUID lies below the replay window ...; resume at offset N".
+    static func replayFloor(in error: ErrorResponse?) -> (UUID, Int)? {
+        guard let error else { return nil }
+        var texts = [error.message]
+        for (_, value) in error.details?.members ?? [] { if case .string(let text) = value { texts.append(text) } }
+        for text in texts where text.contains("below the replay window") {
+            guard let blockRange = text.range(of: "of block "), let offsetRange = text.range(of: "resume at offset ") else { continue }
+            let uuidText = text[blockRange.upperBound...].prefix(36)
+            let digits = text[offsetRange.upperBound...].prefix { $0.isASCII && $0.isNumber }
+            if let uuid = UUID(uuidString: String(uuidText)), let offset = Int(digits) { return (uuid, offset) }
+        }
+        return nil
+    }
+
+    /// What a hub's "Out of PSRD" answer says it lacked: `{"reason": "N bytes needed, M available"}`
+    /// (`ServiceError.fromOwnPool`); zeros when it does not say.
+    static func shortage(in error: ErrorResponse?) -> (needed: Int, available: Int) {
+        guard case .string(let reason)? = error?.details?["reason"] else { return (0, 0) }
+        let numbers = reason.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        guard numbers.count == 2, reason.contains("bytes needed") else { return (0, 0) }
+        return (numbers[0], numbers[1])
     }
 
     /// The reference hub answers an unknown key ID with 400 and this message.

@@ -32,6 +32,10 @@ actor PeerHub {
     var refillTargets: [PoolOwner: Int] = [:]
     /// The largest block the hub agreed to give (learnt from its refusals).
     var blockLimit: Int
+    /// Whether the hub knows where this client's replay windows begin after a crash (or there
+    /// was nothing to tell), and the telling in progress.
+    var resumed = false
+    var resuming: Task<Void, Never>?
 
     init(index: Int, endpoint: HubEndpoint, settings: ClientSettings, store: NodeStore, logger: Logger) {
         self.name = endpoint.name
@@ -75,7 +79,10 @@ actor PeerHub {
                 }
             }
             await probe()
-            if reachable { await refillIfLow() }
+            if reachable {
+                await resumeIfNeeded()
+                await refillIfLow()
+            }
             guard await pause(settings.probeInterval) else { break }
         }
         for task in refills.values { task.cancel() }
@@ -172,9 +179,11 @@ actor PeerHub {
         if let capabilities {
             object["batch"] = .bool(capabilities.batch)
             object["delete"] = .bool(capabilities.delete)
+            object["resume"] = .bool(capabilities.resume)
         } else {
             object["batch"] = .null
             object["delete"] = .null
+            object["resume"] = .null
         }
         for (key, value) in counters.json.members { object[key] = value }
         return object

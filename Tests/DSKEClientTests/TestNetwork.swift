@@ -5,7 +5,7 @@ import DSKEService
 import Foundation
 import Logging
 import NIOHTTP1
-import PSRDStore
+@testable import PSRDStore
 import Synchronization
 import Testing
 
@@ -25,6 +25,9 @@ final class TestNetwork: Sendable {
     private let hubs = Mutex<[String: (store: NodeStore, node: RunningNode)]>([:])
     private let clients = Mutex<[String: (store: NodeStore, node: RunningNode)]>([:])
     private let proxies = Mutex<[TamperingProxy]>([])
+    private let settings = Mutex<[String: ClientSettings]>([:])
+
+    func clientSettings(_ name: String) -> ClientSettings { settings.withLock { $0[name]! } }
 
     private init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("dske-client-tests-\(UUID().uuidString)").path
@@ -85,6 +88,7 @@ final class TestNetwork: Sendable {
     }
 
     private func startClient(_ settings: ClientSettings) async throws {
+        self.settings.withLock { $0[settings.name] = settings }
         let store = try await ClientNode.openStore(directory: root + "/" + settings.name)
         let runtime = try ClientNode.runtime(settings: settings, store: store, logger: logs.logger(label: "client.\(settings.name)"))
         let node = try await runtime.start()
@@ -98,6 +102,31 @@ final class TestNetwork: Sendable {
     func stopHub(_ name: String) async {
         let hub = hubs.withLock { $0.removeValue(forKey: name) }
         await hub?.node.stop()
+    }
+
+    /// Simulates kill -9 of a hub and its restart on the same port: the store is dropped without
+    /// its clean-close state, then reopened (and finds its replay marks).
+    func crashAndRestartHub(_ name: String) async throws {
+        guard let (store, node) = hubs.withLock({ $0.removeValue(forKey: name) }) else { return }
+        await store.abandon()
+        await node.stop()
+        let reopened = try await HubNode.openStore(directory: root + "/" + name)
+        let runtime = try HubNode.runtime(settings: HubSettings(name: name), store: reopened,
+                                          logger: logs.logger(label: "hub.\(name)"))
+        let restarted = try await runtime.start(port: node.port)
+        hubs.withLock { $0[name] = (reopened, restarted) }
+    }
+
+    /// The same for a client: its store is dropped as kill -9 leaves it, then the client is
+    /// started again over it on the same port.
+    func crashAndRestartClient(_ settings: ClientSettings) async throws {
+        guard let (store, node) = clients.withLock({ $0.removeValue(forKey: settings.name) }) else { return }
+        await store.abandon()
+        await node.stop()
+        let reopened = try await ClientNode.openStore(directory: root + "/" + settings.name)
+        let runtime = try ClientNode.runtime(settings: settings, store: reopened, logger: logs.logger(label: "client.\(settings.name)"))
+        let restarted = try await runtime.start(port: node.port)
+        clients.withLock { $0[settings.name] = (reopened, restarted) }
     }
 
     private func stopAll() async {

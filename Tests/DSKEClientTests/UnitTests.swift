@@ -1,5 +1,6 @@
 @testable import DSKEClient
 import DSKECore
+import DSKEService
 import Foundation
 import Testing
 
@@ -54,5 +55,29 @@ import Testing
         #expect(KeyRelay.mostTelling([unavailable, .keysNotFound([a]), .keysNotFound([b])]) == .keysNotFound([a, b]))
         #expect(KeyRelay.mostTelling([unavailable]) == unavailable)
         #expect(KeyRelay.mostTelling([]) == nil)
+    }
+}
+
+/// The client reads two hub refusals for what they say; these pin the wording it relies on to
+/// the code that renders it (SignatureVerifier, ServiceError.fromOwnPool / fromPeerPool).
+@Suite struct HubRefusalParsingTests {
+    @Test func aReplayFloorRefusalNamesTheBlockAndTheOffset() {
+        let block = UUID()
+        let floor = PSRDError.belowReplayFloor(block: block, start: 64, size: 32, resumeAt: 2000)
+        // As a MAC key (401, the reason in details) and as a pad (400, in the message).
+        let signature = ServiceError.invalidSignature("MAC key: \(floor)")
+        let pad = ServiceError.fromPeerPool(floor)
+        for error in [signature, pad] {
+            let parsed = PeerHub.replayFloor(in: error.body)
+            #expect(parsed?.0 == block, "\(error)")
+            #expect(parsed?.1 == 2000, "\(error)")
+        }
+        #expect(PeerHub.replayFloor(in: ServiceError.invalidSignature("the tag does not authenticate the message").body) == nil)
+    }
+
+    @Test func anExhaustedHubPoolSaysWhatItLacked() {
+        let error = ServiceError.fromOwnPool(.exhausted(requested: 96, available: 40))
+        #expect(PeerHub.shortage(in: error.body) == (96, 40))
+        #expect(PeerHub.shortage(in: ServiceError.psrdExhausted("no idea").body) == (0, 0))
     }
 }
