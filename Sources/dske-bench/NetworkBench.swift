@@ -62,10 +62,11 @@ struct NetworkBench: AsyncParsableCommand {
                 try await network.start()
                 try await measure(network)
             } catch {
-                await network.stop()
+                // The logs say why: keep them.
+                await network.stop(keepDirectory: true)
                 throw error
             }
-            await network.stop()
+            await network.stop(keepDirectory: false)
         }
 
         private func measure(_ network: BenchNetwork) async throws {
@@ -247,14 +248,19 @@ private final class BenchNetwork: @unchecked Sendable {
         }
     }
 
-    /// SIGTERM, then SIGKILL for any node still there after 10 s; the scratch directory goes.
-    func stop() async {
+    /// SIGTERM, then SIGKILL for any node still there after 10 s; the scratch directory goes
+    /// unless kept (its path is printed on stderr then).
+    func stop(keepDirectory: Bool) async {
         for (_, process) in processes where process.isRunning { process.terminate() }
         for (_, process) in processes {
             for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
-        try? FileManager.default.removeItem(atPath: directory)
+        if keepDirectory {
+            FileHandle.standardError.write(Data("network kept for inspection: \(directory)\n".utf8))
+        } else {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     /// PSRD bytes each client has used so far, all pools together: what it received from its
