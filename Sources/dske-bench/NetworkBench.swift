@@ -114,8 +114,15 @@ struct NetworkBench: AsyncParsableCommand {
             let batchBefore = try await network.psrdConsumed()
             let batches = 100
             let batchStart = ContinuousClock.now
-            for _ in 0..<batches { _ = try await http.pair(index: 1, number: 128) }
+            var batchGetKey: [Double] = [], batchGetKeyWithIDs: [Double] = []
+            for _ in 0..<batches {
+                let timing = try await http.pair(index: 1, number: 128)
+                batchGetKey.append(timing.getKey)
+                batchGetKeyWithIDs.append(timing.getKeyWithIDs)
+            }
             let batchSeconds = (ContinuousClock.now - batchStart) / .seconds(1)
+            report("network_batch128_get_key_p50", percentile(batchGetKey, 0.50), "ms")
+            report("network_batch128_get_key_with_key_ids_p50", percentile(batchGetKeyWithIDs, 0.50), "ms")
             report("network_keys_per_s_batch128", Double(batches * 128) / batchSeconds, "keys/s")
             keysDelivered += batches * 128
             let batchAfter = try await network.psrdConsumed()
