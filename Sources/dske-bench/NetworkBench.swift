@@ -6,6 +6,7 @@ import DSKEHub
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// `dske-bench network`: a DSKE network of real processes on loopback (5 hubs; carol with
 /// encryptors sam1..sam8, connie with sofia1..sofia8; 256-bit keys) measured as encryptors use
@@ -50,14 +51,27 @@ struct NetworkBench: AsyncParsableCommand {
         @Option(help: "Keys delivered in total before node memory is read.")
         var keysForMemory = 100_000
 
-        @Option(help: "First port of the network (5 hubs + 2 clients).")
-        var basePort = 23_100
+        @Option(help: "First port of the network (5 hubs + 2 clients; default: the first free range from 23100).")
+        var basePort: Int?
 
         @Option(help: "hmac-sha256 (as the reference) or poly1305.")
         var authenticator = "hmac-sha256"
 
         func run() async throws {
-            let network = try BenchNetwork(basePort: basePort, authenticator: authenticator)
+            let network = try BenchNetwork(basePort: basePort ?? BenchNetwork.freeBasePort(from: 23_100),
+                                           authenticator: authenticator)
+            // A Ctrl-C or kill must not leave the nodes behind.
+            let signals = [SIGINT, SIGTERM].map { (signalNumber: Int32) -> any DispatchSourceSignal in
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                source.setEventHandler {
+                    network.killNow()
+                    Foundation.exit(128 + signalNumber)
+                }
+                source.resume()
+                return source
+            }
+            defer { signals.forEach { $0.cancel() } }
             do {
                 try await network.start()
                 try await measure(network)
@@ -255,6 +269,43 @@ private final class BenchNetwork: @unchecked Sendable {
         }
     }
 
+    /// The first range of 7 free loopback ports from `start`, in steps of 10.
+    static func freeBasePort(from start: Int) -> Int {
+        var base = start
+        while base < 32_000 {
+            if (base..<base + hubs.count + clients.count).allSatisfy(isFree) { return base }
+            base += 10
+        }
+        return start
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    /// Set by `killNow`: the measurement's own error path then has nothing to keep or report.
+    private let interrupted = Mutex(false)
+
+    /// From a signal handler: SIGKILL every node at once (no time for a graceful stop).
+    func killNow() {
+        interrupted.withLock { $0 = true }
+        for (_, process) in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
     /// SIGTERM, then SIGKILL for any node still there after 10 s; the scratch directory goes
     /// unless kept (its path is printed on stderr then).
     func stop(keepDirectory: Bool) async {
@@ -263,6 +314,7 @@ private final class BenchNetwork: @unchecked Sendable {
             for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
+        if interrupted.withLock({ $0 }) { return }
         if keepDirectory {
             FileHandle.standardError.write(Data("network kept for inspection: \(directory)\n".utf8))
         } else {
