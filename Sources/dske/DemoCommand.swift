@@ -35,6 +35,9 @@ struct DemoCommand: AsyncParsableCommand {
             try Topology.writeDemoConfiguration(to: configPath, scratch: directory, basePort: basePort)
             let topology = try Topology.load(path: configPath)
             let supervisor = NodeSupervisor(topology: topology)
+            // A kill aimed at the demo alone (not at its process group) must not orphan the nodes.
+            let signals = Self.stopNodesOnSignal(files: supervisor.files, nodes: topology.nodes, scratch: keep ? nil : directory)
+            defer { signals.forEach { $0.cancel() } }
             print("Starting \(topology.hubs.count) hubs and \(topology.clients.count) clients in \(directory)")
             // Not detached: the nodes share the demo's process group, so a Ctrl-C ends them too.
             _ = try await supervisor.start(topology.nodes, timeout: .seconds(60), detach: false) { print($0) }
@@ -51,6 +54,25 @@ struct DemoCommand: AsyncParsableCommand {
             KeyOutputOptions(json: false).print(keys)
             let failures = stopped.compactMap { if case .failed(let message) = $0.1 { message } else { nil } }
             if !failures.isEmpty { throw CLIError(.failure, failures.joined(separator: "; ")) }
+        }
+    }
+
+    /// On SIGINT or SIGTERM: SIGTERM to every node from its pid file, SIGKILL to any still there
+    /// a few seconds later, the scratch directory removed, exit 128+signal.
+    static func stopNodesOnSignal(files: RunFiles, nodes: [Topology.Node], scratch: String?) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { (signalNumber: Int32) -> any DispatchSourceSignal in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                let pids = nodes.compactMap { files.livePID(for: $0) }
+                for pid in pids { ProcessControl.send(SIGTERM, to: pid) }
+                for _ in 0..<50 where pids.contains(where: ProcessControl.isAlive) { usleep(100_000) }
+                for pid in pids where ProcessControl.isAlive(pid) { ProcessControl.send(SIGKILL, to: pid) }
+                if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+                Foundation.exit(128 + signalNumber)
+            }
+            source.resume()
+            return source
         }
     }
 
