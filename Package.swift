@@ -76,7 +76,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "dske-bench", dependencies: [
-            "DSKECore", "PSRDStore", "DSKEConfig", "DSKEHub", "DSKEClient",
+            "DSKECore", "PSRDStore", "DSKEConfig", "DSKEHub", "DSKEClient", "Courier",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -6,7 +6,7 @@ import PSRDStore
 /// `psrd-courier import`: brings the bundles addressed to one node into its PSRD pools.
 ///
 /// A stopped node: its store is opened here (under the store's exclusive lock) and each bundle
-/// is staged, verified and adopted with its bundle ID in one transaction. A running node (its
+/// is staged (`ImportStager`), verified and adopted with its bundle ID in one transaction. A running node (its
 /// store is locked by the node process): each bundle is staged and verified here, then handed to
 /// the node over its loopback management interface, which adopts it and uses it at once. The
 /// lock decides which, so both can never happen at once.
@@ -56,7 +56,6 @@ public struct ImportJob {
         let source = try sourcePath()
         let bundles = try select(from: source)
         let removeAfter = wipe || isInbox(source)
-        let importer = BundleImporter(node: node.name, role: role, key: key)
 
         let store: NodeStore?
         do {
@@ -74,7 +73,7 @@ public struct ImportJob {
         var failure: JobError?
         for path in bundles {
             do throws(JobError) {
-                let header = try await stage(path, importer: importer, store: store)
+                let header = try await stage(path, key: key, store: store)
                 outcomes.append(Outcome(bundleID: header.id, path: path, blocks: header.blocks.count,
                                         bytes: header.payloadSize, handedToRunningNode: store == nil,
                                         wiped: removeAfter && remove(path)))
@@ -98,7 +97,7 @@ public struct ImportJob {
     }
 
     /// Stages one bundle and has it adopted: by the store, or by the running node.
-    private func stage(_ path: String, importer: BundleImporter, store: NodeStore?) async throws(JobError) -> BundleHeader {
+    private func stage(_ path: String, key: EnrolmentKey, store: NodeStore?) async throws(JobError) -> BundleHeader {
         let total = (try? BundleReader.peekHeader(path: path))
         let staged: StagedBundle
         let progress = ImportProgress(label: "import \((path as NSString).lastPathComponent.prefix(8))",
@@ -106,11 +105,7 @@ public struct ImportJob {
                                       total: total?.payloadSize ?? 1, enabled: showProgress && total != nil)
         progress.start()
         do {
-            if let store {
-                staged = try await importer.stage(bundleAt: path, into: store, now: now)
-            } else {
-                staged = try importer.stage(bundleAt: path, storeDirectory: node.dataDirectory, now: now)
-            }
+            staged = try await stageBlocks(path, key: key, store: store)
         } catch {
             progress.stop(completed: false)
             throw .failure("\(path): \(Self.explain(error)); nothing was imported")
@@ -132,6 +127,25 @@ public struct ImportJob {
             }
         }
         return staged.header
+    }
+
+    /// Opens the bundle (every check before the payload), refuses a block the store has seen
+    /// before decrypting anything (a running node's store is checked when it adopts), then
+    /// streams the payload into the staging files.
+    private func stageBlocks(_ path: String, key: EnrolmentKey, store: NodeStore?) async throws(BundleError) -> StagedBundle {
+        let reader = try BundleReader(path: path, key: key, recipient: BundleRecipient(name: node.name, role: role), now: now)
+        if let store {
+            for block in reader.header.blocks {
+                let seen: Bool
+                do {
+                    seen = try await store.hasSeenBlock(block.uuid)
+                } catch {
+                    throw .store(error)
+                }
+                if seen { throw .replayedBlock(block.uuid) }
+            }
+        }
+        return try ImportStager.stage(reader, paths: reader.header.blocks.map { stagingPath($0.uuid) }, role: role)
     }
 
     private func stagingPath(_ uuid: UUID) -> String {

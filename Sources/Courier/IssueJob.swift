@@ -12,8 +12,8 @@ import Foundation
 ///
 /// Order, so that an interruption leaves nothing an import would accept: every check first
 /// (target, removable media, keystore, entropy source); both files as `.partial` temporaries;
-/// the medium's copy synced and read back from the medium before it gets its name; then the
-/// hub's copy. A failure at any step removes both temporaries, and a failure to name the hub's
+/// the medium's copy read back from the medium (as it reaches the device, `MediumVerifier`)
+/// and authenticated before it gets its name; then the hub's copy. A failure at any step removes both temporaries, and a failure to name the hub's
 /// copy removes the client's again, so no pair of pools can diverge.
 public struct IssueJob {
     public let hub: NodeConfiguration
@@ -135,12 +135,28 @@ public struct IssueJob {
         } catch {
             throw .failure("\(error)")
         }
+        var verifier: MediumVerifier?
         do throws(JobError) {
+            if verify {
+                // Read back from the medium while writing: each step once it is on the device.
+                let reader = try startVerifier(medium.temporaryPath, key: enrolled.key, recipient: clientHeader.recipient)
+                medium.onDurable = { reader.advance(to: $0) }
+                verifier = reader
+            }
             try write(source: source, medium: medium, clientHeader: clientHeader, clientKey: clientKey,
                       copy: copy, hubHeader: hubHeader, hubKey: hubKey)
-            if verify {
+            if let reader = verifier {
                 try mediumSync(medium, dropCache: true)
-                try readBack(medium.temporaryPath, key: enrolled.key, header: clientHeader)
+                verifier = nil
+                do {
+                    _ = try reader.finish()
+                } catch .io {
+                    // Some FUSE file systems (fusefat) refuse to read a file another descriptor
+                    // is still writing: read it back whole, now that it is complete.
+                    try readBack(medium.temporaryPath, key: enrolled.key, header: clientHeader)
+                } catch {
+                    throw JobError.failure("the bundle read back from \(target) does not verify (\(error)): the medium may be failing; nothing was left on it")
+                }
             }
             do {
                 try medium.commit()
@@ -155,6 +171,7 @@ public struct IssueJob {
                 throw JobError.failure("cannot store the hub's copy (\(error)); the bundle on the medium was removed again")
             }
         } catch {
+            verifier?.cancel()
             medium.abort()
             copy.abort()
             throw error
@@ -233,7 +250,15 @@ public struct IssueJob {
         }
     }
 
-    /// Reads the client's copy back from the medium and authenticates every chunk.
+    private func startVerifier(_ path: String, key: EnrolmentKey, recipient: BundleRecipient) throws(JobError) -> MediumVerifier {
+        do {
+            return try MediumVerifier(path: path, key: key, recipient: recipient, now: now)
+        } catch {
+            throw .failure("cannot read back \(path): \(error); nothing was left on the medium")
+        }
+    }
+
+    /// Reads the client's copy back from the medium, after the fact, and authenticates it.
     private func readBack(_ path: String, key: EnrolmentKey, header: BundleHeader) throws(JobError) {
         let progress = ProgressBar(label: "verify \(client.name)", total: header.payloadSize, enabled: showProgress)
         do {

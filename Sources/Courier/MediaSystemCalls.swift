@@ -11,12 +11,14 @@ enum MediaSystemCalls {
     private typealias Renameat2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     private typealias Syncfs = @convention(c) (Int32) -> Int32
     private typealias Fallocate = @convention(c) (Int32, Int32, Int, Int) -> Int32
+    private typealias SyncFileRange = @convention(c) (Int32, Int, Int, UInt32) -> Int32
 
     static let renameNoReplace: UInt32 = 1
 
     private static let renameat2Function = lookup("renameat2", as: Renameat2.self)
     private static let syncfsFunction = lookup("syncfs", as: Syncfs.self)
     private static let fallocateFunction = lookup("fallocate", as: Fallocate.self)
+    private static let syncFileRangeFunction = lookup("sync_file_range", as: SyncFileRange.self)
 
     private static func lookup<F>(_ name: String, as type: F.Type) -> F? {
         // RTLD_DEFAULT (a null handle): the symbol as the process's libraries export it.
@@ -51,6 +53,31 @@ enum MediaSystemCalls {
         guard let fallocateFunction else { return ENOSYS }
         while true {
             if fallocateFunction(fd, keepSize, 0, length) == 0 { return 0 }
+            if errno != EINTR { return errno }
+        }
+    }
+
+    /// SYNC_FILE_RANGE_WRITE: start writing the range's dirty pages back, without waiting.
+    private static let startWrite: UInt32 = 2
+
+    /// Starts writeback of a range already written, so the device works while the next bytes
+    /// are generated and the final fsync waits for little. Best effort: failures are ignored
+    /// (the fsync that follows reports any real error).
+    static func startWriteback(_ fd: Int32, offset: Int, length: Int) {
+        guard let syncFileRangeFunction else { return }
+        _ = syncFileRangeFunction(fd, offset, length, startWrite)
+    }
+
+    /// SYNC_FILE_RANGE_WAIT_BEFORE | WRITE | WAIT_AFTER: the range's data is on the device when
+    /// this returns (not its metadata, nor the device's own cache: the final fsync covers those).
+    private static let writeAndWait: UInt32 = 1 | 2 | 4
+
+    /// Waits until a range is written to the device. Returns 0 or an errno; ENOSYS where the
+    /// call does not exist (callers then rely on the final fsync alone).
+    static func waitForWriteback(_ fd: Int32, offset: Int, length: Int) -> Int32 {
+        guard let syncFileRangeFunction else { return ENOSYS }
+        while true {
+            if syncFileRangeFunction(fd, offset, length, writeAndWait) == 0 { return 0 }
             if errno != EINTR { return errno }
         }
     }

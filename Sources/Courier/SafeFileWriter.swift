@@ -22,6 +22,21 @@ public final class SafeFileWriter {
     private var descriptor: Int32
     private var state = State.open
     private var synced = false
+    /// Bytes before this offset have had their writeback started.
+    private var writebackStarted = 0
+    /// Bytes before this offset are on the device and evicted from the page cache
+    /// (`onDurable` only).
+    private var durable = 0
+    /// Told, as the file grows, how far it is on the device and out of the page cache, so a
+    /// verifier can read it back from the medium while the rest is still being written. With
+    /// it, the writer waits for each step's writeback one step later, which also paces
+    /// generation to the medium's speed and keeps the page cache small.
+    public var onDurable: ((Int) -> Void)?
+
+    /// How much is written before its writeback is started.
+    static let writebackStep = 8 << 20
+    /// How far behind the writing `onDurable` trails.
+    static let writebackLag = 64 << 20
 
     private enum State { case open, committed, aborted }
 
@@ -90,6 +105,25 @@ public final class SafeFileWriter {
             bytesWritten += n
             synced = false
         }
+        if bytesWritten - writebackStarted >= Self.writebackStep {
+            let target = writebackStarted - Self.writebackLag
+            if let onDurable, target > durable {
+                // That range had several steps' time to reach the device: waiting for it rarely
+                // waits, and keeps at most the lag in the page cache.
+                let code = MediaSystemCalls.waitForWriteback(descriptor, offset: durable, length: target - durable)
+                if code != 0 && code != ENOSYS {
+                    abort()
+                    throw failure(code, "write")
+                }
+                if code == 0 {
+                    _ = posix_fadvise(descriptor, off_t(durable), off_t(target - durable), POSIX_FADV_DONTNEED)
+                    durable = target
+                    onDurable(durable)
+                }
+            }
+            MediaSystemCalls.startWriteback(descriptor, offset: writebackStarted, length: bytesWritten - writebackStarted)
+            writebackStarted = bytesWritten
+        }
     }
 
     public func write(_ bytes: [UInt8]) throws(MediaError) {
@@ -106,7 +140,11 @@ public final class SafeFileWriter {
             throw failure(code, "fsync")
         }
         synced = true
-        if dropCache { _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED) }
+        if dropCache {
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+            durable = bytesWritten
+            onDurable?(durable)
+        }
     }
 
     /// Makes the file durable under its final name (syncing it first unless `sync` just did).
