@@ -152,6 +152,16 @@ final class TestNetwork: Sendable {
         throw CancellationError()
     }
 
+    /// Waits until `client`'s status says `hub` is reachable (its liveness probe saw it answer).
+    func waitUntilReachable(_ client: String, hub: String) async throws {
+        for _ in 0..<400 {
+            if case .bool(true)? = try? await hubEntry(client, hub)["reachable"] { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("client \(client) never saw hub \(hub) reachable again")
+        throw CancellationError()
+    }
+
     /// Waits until both pools with every hub hold at least `bytes` unused bytes, and the status
     /// has counted every block received.
     func waitUntilFilled(_ client: String, bytes: Int) async throws {
