@@ -4,7 +4,7 @@ RELEASE_BIN  := .build/release
 # System packages the build and the tests need (Debian names). `make setup` installs the missing ones.
 APT_PACKAGES := libssl-dev libsqlite3-dev libusb-1.0-0-dev libpcsclite-dev pkg-config \
                 python3 python3-venv procps psmisc curl \
-                pcscd vsmartcard-vpcd opensc pcsc-tools mtools fusefat e2fsprogs util-linux
+                pcscd vsmartcard-vpcd opensc pcsc-tools mtools fusefat dosfstools faketime e2fsprogs util-linux mount
 
 .PHONY: help setup build release test bench demo clean
 
@@ -36,8 +36,11 @@ test: setup
 
 bench: setup
 	$(SWIFT) build -c release --product dske-bench
+	$(SWIFT) build -c release --product psrd-courier
 	$(RELEASE_BIN)/dske-bench crypto
 	$(RELEASE_BIN)/dske-bench pool
+	$(RELEASE_BIN)/dske-bench network
+	$(RELEASE_BIN)/dske-bench courier   # needs root: loop-mounted ext4 image, drops the page cache
 
 demo: build
 	.build/debug/dske demo
