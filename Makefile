@@ -30,9 +30,12 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
+# The smart-card suites drive one shared pcscd and time card removals; they run on their own,
+# after everything else, so the load of the end-to-end networks cannot skew them.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip PCSCTests
+	$(SWIFT) test --skip-build --filter PCSCTests
 
 bench: setup
 	$(SWIFT) build -c release --product dske-bench
