@@ -103,8 +103,9 @@ extension HubService {
         var pieces: [(Allocation, [UInt8])]?
         do {
             let (allocation, pad) = try await store.allocate(peer: client, size: total)
+            let slices = try allocation.slices(sizes: sizes)
             var offset = 0
-            pieces = zip(allocation.split(into: sizes), sizes).map { piece, size in
+            pieces = zip(slices, sizes).map { piece, size in
                 defer { offset += size }
                 return (piece, Array(pad[offset..<(offset + size)]))
             }

@@ -13,7 +13,7 @@ import Testing
 
     @Test func splitsAcrossFragmentBoundaries() throws {
         let whole = try allocation([(a, 100, 50), (b, 0, 30)])
-        let pieces = whole.split(into: [32, 32, 16])
+        let pieces = try whole.slices(sizes: [32, 32, 16])
         #expect(pieces[0] == (try allocation([(a, 100, 32)])))
         #expect(pieces[1] == (try allocation([(a, 132, 18), (b, 0, 14)])))
         #expect(pieces[2] == (try allocation([(b, 14, 16)])))

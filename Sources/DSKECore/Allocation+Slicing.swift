@@ -1,10 +1,8 @@
-import DSKECore
-
 extension Allocation {
     /// Cuts the allocation into consecutive allocations of `sizes` bytes (which must add up to
-    /// `size`), so one allocate call can pad every share of a batch message: the bytes of piece i
+    /// `size`), so one allocate call can pad every share of a batch message (client and hub alike): the bytes of piece i
     /// are the i-th run of the allocation's bytes, in fragment order.
-    func slices(sizes: [Int]) throws(PSRDError) -> [Allocation] {
+    public func slices(sizes: [Int]) throws(PSRDError) -> [Allocation] {
         guard sizes.reduce(0, +) == size, sizes.allSatisfy({ $0 > 0 }) else {
             throw .malformedAllocation("slices of \(sizes.reduce(0, +)) bytes do not cover an allocation of \(size)")
         }
