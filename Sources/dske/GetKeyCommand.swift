@@ -14,31 +14,18 @@ struct GetKeyCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The master (initiating) encryptor's SAE ID.", valueName: "sae"))
-    var master: String
-
-    @Option(name: .long, help: ArgumentHelp("The slave (responding) encryptor's SAE ID.", valueName: "sae"))
-    var slave: String
-
-    @Option(name: .long, help: ArgumentHelp("Key size in bits, a multiple of 8 (default: the KME's).", valueName: "bits"))
-    var size: Int?
-
-    @Option(name: .long, help: ArgumentHelp("Number of keys (default 1).", valueName: "n"))
-    var number: Int?
-
-    @Flag(name: .long, help: "Print the ETSI key container as JSON.")
-    var json = false
+    @OptionGroup var request: KeyRequestOptions
 
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
         try await reportingErrors { () async throws(CLIError) in
             let topology = try options.loadTopology()
-            let kme = try topology.kme(serving: master)
-            _ = try topology.kme(serving: slave)
+            let kme = try topology.kme(serving: request.master)
+            _ = try topology.kme(serving: request.slave)
             let keys = try await KeyDeliveryAPI(http: HTTPCaller())
-                .getKey(kme: kme, master: master, slave: slave, size: size, number: number)
-            KeyOutputOptions(json: json).print(keys)
+                .getKey(kme: kme, master: request.master, slave: request.slave, size: request.size, number: request.number)
+            KeyOutputOptions(json: request.json).print(keys)
         }
     }
 }

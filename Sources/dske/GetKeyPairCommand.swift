@@ -12,20 +12,7 @@ struct GetKeyPairCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The master (initiating) encryptor's SAE ID.", valueName: "sae"))
-    var master: String
-
-    @Option(name: .long, help: ArgumentHelp("The slave (responding) encryptor's SAE ID.", valueName: "sae"))
-    var slave: String
-
-    @Option(name: .long, help: ArgumentHelp("Key size in bits, a multiple of 8 (default: the KME's).", valueName: "bits"))
-    var size: Int?
-
-    @Option(name: .long, help: ArgumentHelp("Number of keys (default 1).", valueName: "n"))
-    var number: Int?
-
-    @Flag(name: .long, help: "Print the ETSI key container as JSON.")
-    var json = false
+    @OptionGroup var request: KeyRequestOptions
 
     @OptionGroup var options: ConfigOptions
 
@@ -33,8 +20,8 @@ struct GetKeyPairCommand: AsyncParsableCommand {
         try await reportingErrors { () async throws(CLIError) in
             let topology = try options.loadTopology()
             let keys = try await KeyPair.obtain(
-                topology: topology, master: master, slave: slave, size: size, number: number)
-            KeyOutputOptions(json: json).print(keys)
+                topology: topology, master: request.master, slave: request.slave, size: request.size, number: request.number)
+            KeyOutputOptions(json: request.json).print(keys)
         }
     }
 }
