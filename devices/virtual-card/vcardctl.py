@@ -165,6 +165,28 @@ def wait_for(predicate, timeout, step=0.1):
     return predicate()
 
 
+def start_pcscd(root, args, pcsc, attempts=5):
+    """Starts pcscd. The vpcd driver inside it listens on 35963/35964; right after another pcscd
+    stopped, that bind can fail with EADDRINUSE and pcscd then lists no reader. Only that case is
+    retried, after a pause; any other failure is left for the caller to report."""
+    log = os.path.join(root, "pcscd.log")
+    for attempt in range(attempts):
+        start = os.path.getsize(log) if os.path.exists(log) else 0
+        pid = spawn(["pcscd", "--foreground"] + (["--apdu"] if args.apdu_log else []), log)
+        with open(os.path.join(root, "pcscd.pid"), "w") as f:
+            f.write("%d\n" % pid)
+        if wait_for(lambda: pcsc.readers(), 10) or attempt == attempts - 1:
+            return pid
+        with open(log, errors="replace") as f:
+            f.seek(start)
+            if "Address already in use" not in f.read():
+                return pid
+        stop(pid, "pcscd")
+        reap()
+        time.sleep(2)
+    return pid
+
+
 def cmd_up(args):
     root = run_root(args)
     rdir = reader_dir(root, args.reader)
@@ -181,10 +203,7 @@ def cmd_up(args):
         if not os.path.exists("/etc/reader.conf.d/vpcd"):
             sys.stderr.write("vpcd reader driver missing: apt-get install pcscd vsmartcard-vpcd\n")
             return 1
-        started_pcscd = spawn(["pcscd", "--foreground"] + (["--apdu"] if args.apdu_log else []),
-                              os.path.join(root, "pcscd.log"))
-        with open(os.path.join(root, "pcscd.pid"), "w") as f:
-            f.write("%d\n" % started_pcscd)
+        started_pcscd = start_pcscd(root, args, pcsc)
     readers = wait_for(lambda: pcsc.readers(), 10)
     if not readers:
         sys.stderr.write("pcscd does not answer or lists no reader (see %s)\n"
