@@ -70,7 +70,7 @@ let package = Package(
         ]),
         // psrd-courier: enrol, issue, import, list, verify, wipe (docs/courier.md).
         .executableTarget(name: "psrd-courier", dependencies: [
-            "Courier", "DSKEConfig", "PSRDStore", "DSKECore",
+            "Courier", "DSKEConfig", "PSRDStore", "DSKECore", "PCSC", "USBDevices",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
