@@ -28,7 +28,8 @@ struct ConfigReader {
     static let rootKeys = [
         "base_port", "start_request_psrd_threshold", "stop_request_psrd_threshold", "get_psrd_block_size",
         "min_nr_shares", "out_of_band", "data_directory", "run_directory", "host", "default_key_size",
-        "authenticator", "share_expiry_seconds", "max_psrd_block_size", "max_keys_per_request", "hubs", "clients",
+        "authenticator", "share_expiry_seconds", "max_psrd_block_size", "max_keys_per_request", "low_pool_warning_percent",
+        "hubs", "clients",
     ]
     static let hubKeys = ["name"]
     static let clientKeys = ["name", "encryptors"]
@@ -126,6 +127,8 @@ struct ConfigReader {
                                in: 1...(1 << 30))
         let maxKeys = integer(members["max_keys_per_request"], default: DSKEConfiguration.Defaults.maxKeysPerRequest,
                               in: 1...1_000_000)
+        let lowPool = integer(members["low_pool_warning_percent"], default: DSKEConfiguration.Defaults.lowPoolWarningPercent,
+                              in: 0...100)
 
         if let size = keySize, size % 8 != 0 {
             report(members["default_key_size"]?.place, "default_key_size", "\(size) bits is not a multiple of 8")
@@ -178,7 +181,7 @@ struct ConfigReader {
 
         guard issues.isEmpty, droppedIssues == 0, let basePort, let startThreshold, let stopThreshold, let blockSize, let minShares,
               let outOfBand, let dataDirectory, let runDirectory, let host, let keySize, let authenticator, let expiry,
-              let maxBlock, let maxKeys
+              let maxBlock, let maxKeys, let lowPool
         else { return nil }
 
         // The reference's port plan: hubs first, then clients, each sorted by name.
@@ -196,7 +199,8 @@ struct ConfigReader {
             basePort: basePort, startRequestPSRDThreshold: startThreshold, stopRequestPSRDThreshold: stopThreshold,
             getPSRDBlockSize: blockSize, minNrShares: minShares, outOfBand: outOfBand, dataDirectory: dataDirectory,
             runDirectory: runDirectory, host: host, defaultKeySize: keySize, authenticator: authenticator,
-            shareExpirySeconds: expiry, maxPSRDBlockSize: maxBlock, maxKeysPerRequest: maxKeys, hubs: hubs, clients: clients)
+            shareExpirySeconds: expiry, maxPSRDBlockSize: maxBlock, maxKeysPerRequest: maxKeys, hubs: hubs, clients: clients,
+            lowPoolWarningPercent: lowPool)
     }
 
     private func nothing() -> [PlacedName] { [] }

@@ -25,6 +25,7 @@ public struct DSKEConfiguration: Sendable {
         public static let shareExpirySeconds = 300
         public static let maxPSRDBlockSize = 16_777_216
         public static let maxKeysPerRequest = 128
+        public static let lowPoolWarningPercent = 20
     }
 
     /// Limits the validation enforces.
@@ -63,6 +64,9 @@ public struct DSKEConfiguration: Sendable {
     public let maxPSRDBlockSize: Int
     /// ETSI `max_key_per_request`.
     public let maxKeysPerRequest: Int
+    /// In courier mode a node warns (status and log) when a pool holds less than this percentage
+    /// of the PSRD it holds in all, naming the pair that needs a new bundle; 0 turns it off.
+    public let lowPoolWarningPercent: Int
     /// Sorted by name.
     public let hubs: [NodeConfiguration]
     /// Sorted by name.
@@ -71,7 +75,8 @@ public struct DSKEConfiguration: Sendable {
     public init(basePort: Int, startRequestPSRDThreshold: Int, stopRequestPSRDThreshold: Int, getPSRDBlockSize: Int,
                 minNrShares: Int, outOfBand: OutOfBandMode, dataDirectory: String, runDirectory: String, host: String,
                 defaultKeySize: Int, authenticator: AuthenticatorSetting, shareExpirySeconds: Int, maxPSRDBlockSize: Int,
-                maxKeysPerRequest: Int, hubs: [NodeConfiguration], clients: [NodeConfiguration]) {
+                maxKeysPerRequest: Int, hubs: [NodeConfiguration], clients: [NodeConfiguration],
+                lowPoolWarningPercent: Int = Defaults.lowPoolWarningPercent) {
         self.basePort = basePort
         self.startRequestPSRDThreshold = startRequestPSRDThreshold
         self.stopRequestPSRDThreshold = stopRequestPSRDThreshold
@@ -86,6 +91,7 @@ public struct DSKEConfiguration: Sendable {
         self.shareExpirySeconds = shareExpirySeconds
         self.maxPSRDBlockSize = maxPSRDBlockSize
         self.maxKeysPerRequest = maxKeysPerRequest
+        self.lowPoolWarningPercent = lowPoolWarningPercent
         self.hubs = hubs
         self.clients = clients
     }
