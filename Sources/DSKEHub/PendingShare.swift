@@ -1,3 +1,4 @@
+import DSKECore
 import Foundation
 
 /// A key share a hub holds between the master client's POST and the slave client's GET.

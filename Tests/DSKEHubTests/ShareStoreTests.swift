@@ -1,3 +1,4 @@
+import DSKECore
 @testable import DSKEHub
 import DSKEService
 import Foundation
