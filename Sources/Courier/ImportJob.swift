@@ -18,6 +18,9 @@ public struct ImportJob {
     public let from: String?
     /// A client's enrolment key file (hubs use their keystore's bundle key).
     public let keyFile: String?
+    /// A client's enrolment key already in hand (read from its smart card after VERIFY);
+    /// takes the place of `keyFile`.
+    public let clientKey: EnrolmentKey?
     /// Overwrite and delete each bundle once imported (always done for a hub's inbox copies,
     /// which can never be imported again).
     public let wipe: Bool
@@ -26,12 +29,13 @@ public struct ImportJob {
     /// Delivers a staged bundle to the running node; nil refuses running nodes.
     public let handOver: (@Sendable (NodeImportRequest) async throws(JobError) -> Void)?
 
-    public init(node: NodeConfiguration, from: String?, keyFile: String?, wipe: Bool = false,
-                showProgress: Bool = ProgressBar.stderrIsTerminal, now: Date = Date(),
+    public init(node: NodeConfiguration, from: String?, keyFile: String?, clientKey: EnrolmentKey? = nil,
+                wipe: Bool = false, showProgress: Bool = ProgressBar.stderrIsTerminal, now: Date = Date(),
                 handOver: (@Sendable (NodeImportRequest) async throws(JobError) -> Void)?) {
         self.node = node
         self.from = from
         self.keyFile = keyFile
+        self.clientKey = clientKey
         self.wipe = wipe
         self.showProgress = showProgress
         self.now = now
@@ -166,6 +170,7 @@ public struct ImportJob {
     private func recipientKey() throws(JobError) -> EnrolmentKey {
         switch role {
         case .client:
+            if let clientKey { return clientKey }
             guard let keyFile else {
                 throw .usage("importing into client \(node.name) needs its enrolment key: give --key-file PATH")
             }
@@ -180,7 +185,7 @@ public struct ImportJob {
             }
             return contents.key
         case .hub:
-            guard keyFile == nil else {
+            guard keyFile == nil, clientKey == nil else {
                 throw .usage("a hub imports with its own bundle key from its courier keystore: leave out --key-file")
             }
             let keystore = try CourierKeystore(hub: node.name, hubDataDirectory: node.dataDirectory, create: false)

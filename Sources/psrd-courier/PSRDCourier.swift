@@ -8,11 +8,12 @@ import Logging
 struct PSRDCourier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "psrd-courier",
-        abstract: "Carry PSRD to DSKE clients and hubs on USB media: enrol, issue, import.",
+        abstract: "Carry PSRD to DSKE clients and hubs on USB media and smart cards: enrol, issue, import.",
         discussion: """
-            A hub operator enrols each client once (a 256-bit enrolment key in a 0600 key file), \
-            then issues sealed PSRD bundles for the pair: the client's onto a USB stick, the \
-            hub's copy into the hub's courier inbox. Each side imports its copy; the two pools \
+            A hub operator enrols each client once (a 256-bit enrolment key in a 0600 key file, \
+            or on the client's smart card behind a PIN), then issues sealed PSRD bundles for the \
+            pair: the client's onto a USB stick (or a small one onto its card), the hub's copy \
+            into the hub's courier inbox. Each side imports its copy; the two pools \
             then hold the same bytes. Bundles are authenticated and encrypted (AES-256-GCM) and \
             can be imported once.
 
@@ -29,7 +30,7 @@ struct PSRDCourier: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             EnrolCommand.self, IssueCommand.self, ImportCommand.self, ListCommand.self,
-            VerifyCommand.self, WipeCommand.self,
+            VerifyCommand.self, WipeCommand.self, CardCommand.self, DevicesCommand.self,
         ]
     )
 
