@@ -28,7 +28,8 @@ public final class CourierKeystore {
     public static func courierDirectory(hubDataDirectory: String) -> String { hubDataDirectory + "/courier" }
     /// Where `issue` puts the hub's sealed copies.
     public static func inboxDirectory(hubDataDirectory: String) -> String { courierDirectory(hubDataDirectory: hubDataDirectory) + "/inbox" }
-    public static func path(hubDataDirectory: String) -> String { courierDirectory(hubDataDirectory: hubDataDirectory) + "/" + fileName }
+    /// The one definition of the place, shared with the hub that reads its clients from it.
+    public static func path(hubDataDirectory: String) -> String { CourierEnrolments.keystorePath(hubDataDirectory: hubDataDirectory) }
 
     /// Opens the keystore of `hub`. With `create` (for enrolment) it takes the lock, and a missing
     /// keystore is created with a fresh bundle key (durably, before this returns); without, the

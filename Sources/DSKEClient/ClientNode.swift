@@ -35,6 +35,8 @@ public enum ClientNode {
         try settings.validate()
         let logger = logger ?? Logger(label: "dske.client.\(settings.name)")
         let service = ClientService(settings: settings, store: store, logger: logger)
-        return NodeRuntime(name: settings.name, role: .client, store: store, service: service, logger: logger)
+        // Pools refilled over HTTP never need a warning; bundles need a person to bring the next one.
+        let watch = settings.outOfBandHTTP ? nil : LowPoolWatch(node: settings.name, role: .client, percent: settings.lowPoolWarningPercent)
+        return NodeRuntime(name: settings.name, role: .client, store: store, service: service, logger: logger, lowPoolWatch: watch)
     }
 }

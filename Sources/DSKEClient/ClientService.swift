@@ -54,6 +54,9 @@ struct ClientService: NodeService {
         ]
     }
 
+    /// Every hub: the client holds PSRD with each.
+    func pairedPeers() async -> [String] { hubs.map(\.name) }
+
     /// Registration, probes and refills of every hub, until the node stops.
     func runBackground() async {
         await withTaskGroup(of: Void.self) { group in

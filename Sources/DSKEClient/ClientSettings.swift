@@ -36,6 +36,8 @@ public struct ClientSettings: Sendable {
     public var probeInterval: Duration
     /// First and longest pause between registration attempts while a hub is not up yet.
     public var registrationRetry: (initial: Duration, maximum: Duration)
+    /// Courier mode: warn when a pool holds less than this percentage of its PSRD (0: never).
+    public var lowPoolWarningPercent: Int
 
     public init(name: String, encryptors: [String], hubs: [HubEndpoint], saeOwners: [String: String],
                 minNrShares: Int = DSKEConfiguration.Defaults.minNrShares, authenticator: AuthenticatorKind = .hmacSHA256,
@@ -47,7 +49,8 @@ public struct ClientSettings: Sendable {
                 defaultKeySize: Int = DSKEConfiguration.Defaults.defaultKeySize,
                 maxKeysPerRequest: Int = DSKEConfiguration.Defaults.maxKeysPerRequest,
                 requestTimeout: Duration = .seconds(5), probeInterval: Duration = .seconds(1),
-                registrationRetry: (initial: Duration, maximum: Duration) = (.milliseconds(100), .seconds(2))) {
+                registrationRetry: (initial: Duration, maximum: Duration) = (.milliseconds(100), .seconds(2)),
+                lowPoolWarningPercent: Int = DSKEConfiguration.Defaults.lowPoolWarningPercent) {
         self.name = name
         self.encryptors = encryptors
         self.hubs = hubs
@@ -64,6 +67,7 @@ public struct ClientSettings: Sendable {
         self.requestTimeout = requestTimeout
         self.probeInterval = probeInterval
         self.registrationRetry = registrationRetry
+        self.lowPoolWarningPercent = lowPoolWarningPercent
     }
 
     /// The settings of client `name` in a configuration file.
@@ -81,7 +85,8 @@ public struct ClientSettings: Sendable {
                   startRequestPSRDThreshold: config.startRequestPSRDThreshold,
                   stopRequestPSRDThreshold: config.stopRequestPSRDThreshold,
                   getPSRDBlockSize: config.getPSRDBlockSize, maxPSRDBlockSize: config.maxPSRDBlockSize,
-                  defaultKeySize: config.defaultKeySize, maxKeysPerRequest: config.maxKeysPerRequest)
+                  defaultKeySize: config.defaultKeySize, maxKeysPerRequest: config.maxKeysPerRequest,
+                  lowPoolWarningPercent: config.lowPoolWarningPercent)
     }
 
     private static func authenticator(_ setting: AuthenticatorSetting) -> AuthenticatorKind {

@@ -41,7 +41,8 @@ public enum HubNode {
         }
         return HubSettings(name: name, authenticator: authenticator, outOfBandHTTP: config.outOfBand == .http,
                            shareExpiry: .seconds(config.shareExpirySeconds), maxPSRDBlockSize: config.maxPSRDBlockSize,
-                           maxPoolBytes: max(64 << 20, 4 * config.maxPSRDBlockSize))
+                           maxPoolBytes: max(64 << 20, 4 * config.maxPSRDBlockSize),
+                           lowPoolWarningPercent: config.lowPoolWarningPercent)
     }
 
     /// Opens (creating if needed) a hub's PSRD store.
@@ -59,6 +60,8 @@ public enum HubNode {
         let logger = logger ?? Logger(label: "dske.hub.\(settings.name)")
         let path = registrationsPath ?? store.directory + "/" + registrationsFileName
         let service = try HubService(settings: settings, store: store, registrationsPath: path, logger: logger, now: now)
-        return NodeRuntime(name: settings.name, role: .hub, store: store, service: service, logger: logger)
+        // Pools refilled over HTTP never need a warning; bundles need a person to bring the next one.
+        let watch = settings.outOfBandHTTP ? nil : LowPoolWatch(node: settings.name, role: .hub, percent: settings.lowPoolWarningPercent)
+        return NodeRuntime(name: settings.name, role: .hub, store: store, service: service, logger: logger, lowPoolWatch: watch)
     }
 }

@@ -33,7 +33,10 @@ struct HubService: NodeService {
          now: @escaping @Sendable () -> ContinuousClock.Instant) throws(ServiceError) {
         self.settings = settings
         self.store = store
-        self.registrations = try RegistrationBook(path: registrationsPath)
+        // Courier mode: enrolment is registration (the courier keystore is the one list of clients).
+        self.registrations = settings.outOfBandHTTP
+            ? try RegistrationBook(path: registrationsPath)
+            : try RegistrationBook(courierKeystore: CourierEnrolments.keystorePath(hubDataDirectory: store.directory), logger: logger)
         self.shares = ShareStore(expiry: settings.shareExpiry, capacity: settings.maxPendingShares, now: now)
         let authenticator = MessageAuthenticator(kind: settings.authenticator)
         self.signer = MessageSigner(store: store, authenticator: authenticator)
@@ -86,6 +89,11 @@ struct HubService: NodeService {
             "pending_shares": .number(JSONNumber(await shares.pendingCount)),
             "counters": .object(counterObject),
         ]
+    }
+
+    /// The enrolled (or registered) clients: each should hold PSRD with this hub.
+    func pairedPeers() async -> [String] {
+        await registrations.all().map(\.clientName)
     }
 
     /// Drops expired shares every second, so memory holds no share longer than needed even when

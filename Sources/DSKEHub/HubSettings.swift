@@ -20,11 +20,13 @@ public struct HubSettings: Sendable {
     public var failureWindow: Duration
     /// Shares held at once, over all clients.
     public var maxPendingShares: Int
+    /// Courier mode: warn when a pool holds less than this percentage of its PSRD (0: never).
+    public var lowPoolWarningPercent: Int
 
     public init(name: String, authenticator: AuthenticatorKind = .hmacSHA256, outOfBandHTTP: Bool = true,
                 shareExpiry: Duration = .seconds(60), maxPSRDBlockSize: Int = 1 << 20,
                 maxPoolBytes: Int = 64 << 20, maxSignatureFailures: Int = 20, failureWindow: Duration = .seconds(60),
-                maxPendingShares: Int = 1_000_000) {
+                maxPendingShares: Int = 1_000_000, lowPoolWarningPercent: Int = 20) {
         self.name = name
         self.authenticator = authenticator
         self.outOfBandHTTP = outOfBandHTTP
@@ -34,5 +36,6 @@ public struct HubSettings: Sendable {
         self.maxSignatureFailures = maxSignatureFailures
         self.failureWindow = failureWindow
         self.maxPendingShares = maxPendingShares
+        self.lowPoolWarningPercent = lowPoolWarningPercent
     }
 }

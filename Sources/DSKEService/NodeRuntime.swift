@@ -12,7 +12,8 @@ import Synchronization
 
 /// Runs one node (hub or client) over HTTP: builds the Hummingbird application from the role's
 /// routes behind `JSONErrorMiddleware`, serves the management API the reference serves
-/// (`GET /ROLE/NAME/mgmt/v1/status`, `POST /ROLE/NAME/mgmt/v1/stop`), runs the role's background
+/// (`GET /ROLE/NAME/mgmt/v1/status`, `POST /ROLE/NAME/mgmt/v1/stop`) and this project's
+/// `POST /ROLE/NAME/mgmt/v1/import` (`NodeImportRoute`, bundles into a running node), runs the role's background
 /// work, and closes the PSRD store cleanly when the server stops (so a clean restart skips no
 /// PSRD).
 public struct NodeRuntime: Sendable {
@@ -22,13 +23,17 @@ public struct NodeRuntime: Sendable {
     public let store: NodeStore
     public let service: any NodeService
     public let logger: Logger
+    /// Courier mode: warns (status and log) when a pool runs low; nil where pools are refilled.
+    public let lowPoolWatch: LowPoolWatch?
 
-    public init(name: String, role: PoolOwner, store: NodeStore, service: any NodeService, logger: Logger) {
+    public init(name: String, role: PoolOwner, store: NodeStore, service: any NodeService, logger: Logger,
+                lowPoolWatch: LowPoolWatch? = nil) {
         self.name = name
         self.role = role
         self.store = store
         self.service = service
         self.logger = logger
+        self.lowPoolWatch = lowPoolWatch
     }
 
     /// `/hub/NAME` or `/client/NAME`.
@@ -89,7 +94,11 @@ public struct NodeRuntime: Sendable {
                 onRunning(actual)
             },
             logger: logger)
-        let background = Task { await service.runBackground() }
+        let background = Task {
+            async let watch: Void = watchPools()
+            await service.runBackground()
+            await watch
+        }
         do {
             try await body(app)
         } catch {
@@ -102,6 +111,20 @@ public struct NodeRuntime: Sendable {
         _ = await background.value
         await closeStore()
         logger.info("\(name) stopped")
+    }
+
+    /// Logs each pool that runs low, at start and as keys use it up, until cancelled.
+    private func watchPools() async {
+        guard let lowPoolWatch else { return }
+        while !Task.isCancelled {
+            let fresh = await lowPoolWatch.newWarnings(levels: store.levels(), peers: service.pairedPeers())
+            for warning in fresh { logger.warning("PSRD running low: \(warning.message)") }
+            do {
+                try await Task.sleep(for: .seconds(2))
+            } catch {
+                return
+            }
+        }
     }
 
     private func closeStore() async {
@@ -128,6 +151,7 @@ public struct NodeRuntime: Sendable {
                 }
                 return JSONResponse.make(body: JSONValue.object(["result": .string("\(roleName) stop initiated")]))
             },
+            NodeImportRoute(store: store, logger: logger).route(basePath: basePath),
         ]
     }
 
@@ -144,6 +168,10 @@ public struct NodeRuntime: Sendable {
             ])
         }
         object["pools"] = .array(pools)
+        if let lowPoolWatch {
+            let warnings = await lowPoolWatch.warnings(levels: store.levels(), peers: service.pairedPeers())
+            object["pool_warnings"] = .array(warnings.map(\.json))
+        }
         for (key, value) in await service.status().members { object[key] = value }
         return object
     }

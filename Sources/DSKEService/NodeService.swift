@@ -11,4 +11,11 @@ public protocol NodeService: Sendable {
     func status() async -> JSONObject
     /// Runs until cancelled (periodic sweeps, refills). Called once when the node starts.
     func runBackground() async
+    /// The peers this node should hold PSRD with (a client's hubs, a hub's registered clients):
+    /// a low-pool warning names a pair whose pools are missing, not only those running out.
+    func pairedPeers() async -> [String]
+}
+
+extension NodeService {
+    public func pairedPeers() async -> [String] { [] }
 }
