@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+extension CardCLITests {
+    @Suite struct Bundles {
+        @Test func aBundleIssuedToTheCardImportsFromItAndBothPoolsMatch() async throws {
+            try await CardFixture.with { card in
+                let workspace = try Workspace()
+                let pin = try workspace.secretFile("pin", CardCLITests.pin)
+                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
+                let issued = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:\(card.reader)",
+                                                   "--size", "24KiB", "--pin-file", pin)
+                #expect(issued.succeeded && issued.stdout.contains("on the card in reader \"\(card.reader)\""), "\(issued)")
+                #expect(Workspace.files(in: workspace.inbox("hank")).bundles.count == 1)
+                let status = try workspace.courier("card", "status", "--json").stdout
+                #expect(!status.contains("\"bundle_size\" : 0"), "\(status)")
+
+                let imported = try workspace.courier("import", "--from", "card:", "--node", "carol", "--pin-file", pin, "--wipe")
+                #expect(imported.succeeded && imported.stdout.contains("deleted the bundle from the card"), "\(imported)")
+                #expect(try workspace.courier("card", "status", "--json").stdout.contains("\"bundle_size\" : 0"))
+                let again = try workspace.courier("import", "--from", "card:", "--node", "carol", "--pin-file", pin)
+                #expect(again.status == 1 && again.stderr.contains("no bundle on the card"), "\(again)")
+                #expect(try workspace.courier("import", "--node", "hank").succeeded)
+                #expect(try await workspace.comparePools(client: "carol", hub: "hank") == 24 << 10)
+            }
+        }
+
+        @Test func aBundleTooLargeForTheCardSaysHowMuchFitsAndThatSizeFits() async throws {
+            try await CardFixture.with(capacity: 16_384) { card in
+                let workspace = try Workspace()
+                let pin = try workspace.secretFile("pin", CardCLITests.pin)
+                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
+                let tooLarge = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
+                                                     "--size", "64KiB", "--pin-file", pin)
+                #expect(tooLarge.status == 1, "\(tooLarge)")
+                #expect(tooLarge.stderr.contains("the card has room for ") && tooLarge.stderr.contains("bytes of PSRD; use --size "),
+                        "\(tooLarge)")
+                #expect(Workspace.files(in: workspace.inbox("hank")).bundles.isEmpty, "the hub kept a copy of a bundle never issued")
+                // The size it names does fit.
+                let suggested = try #require(tooLarge.stderr.split(separator: " ").drop { $0 != "--size" }.dropFirst().first)
+                let fits = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
+                                                 "--size", String(suggested), "--pin-file", pin)
+                #expect(fits.succeeded, "\(fits)")
+            }
+        }
+
+        @Test func aCardPulledMidWriteKeepsTheOldBundleWhole() async throws {
+            try await CardFixture.with { card in
+                let workspace = try Workspace()
+                let pin = try workspace.secretFile("pin", CardCLITests.pin)
+                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
+                let first = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
+                                                  "--size", "8KiB", "--pin-file", pin)
+                try #require(first.succeeded, "\(first)")
+                let firstID = try #require(first.stdout.split(separator: " ").dropFirst().first.map(String.init))
+
+                // The card drops off while the new bundle's bytes are being written.
+                try card.pull(afterUpdates: 0)
+                let pulled = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
+                                                   "--size", "16KiB", "--pin-file", pin, "--replace")
+                #expect(pulled.status == 1 && pulled.stderr.contains("removed"), "\(pulled)")
+                #expect(pulled.stderr.split(separator: "\n").count == 1, "one line: \(pulled.stderr)")
+                #expect(Workspace.files(in: workspace.inbox("hank")).bundles == ["\(firstID).dskb"],
+                        "the hub's copy of the failed bundle stays behind")
+                try card.insert()
+
+                // The card still holds the first bundle, whole: it imports and matches the hub's copy.
+                let imported = try workspace.courier("import", "--from", "card:", "--node", "carol", "--pin-file", pin)
+                #expect(imported.succeeded && imported.stdout.contains(firstID), "\(imported)")
+                #expect(try workspace.courier("import", "--node", "hank").succeeded)
+                #expect(try await workspace.comparePools(client: "carol", hub: "hank") == 8 << 10)
+            }
+        }
+    }
+}
