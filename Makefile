@@ -30,12 +30,14 @@ build: setup
 release: setup
 	$(SWIFT) build -c release
 
-# The smart-card suites drive one shared pcscd and time card removals; they run on their own,
-# after everything else, so the load of the end-to-end networks cannot skew them.
+# The smart-card suites (PCSCTests, and psrd-courier's CardCLITests) drive one shared pcscd and
+# virtual reader and time card removals; each runs on its own, after everything else, so they
+# never meet each other's card and the load of the end-to-end networks cannot skew them.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip PCSCTests
+	$(SWIFT) test --skip-build --skip 'PCSCTests|CardCLITests'
 	$(SWIFT) test --skip-build --filter PCSCTests
+	$(SWIFT) test --skip-build --filter CardCLITests
 
 bench: setup
 	$(SWIFT) build -c release --product dske-bench
