@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // OpenSSL's libcrypto, for the one-time Poly1305 authenticator (EVP_MAC).
@@ -55,18 +58,31 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Certificates for mutual TLS on the key delivery interfaces (docs/tls.md): a CA and a
+        // certificate per KME and SAE, for tests and demos.
+        .target(name: "DSKEPKI", dependencies: [
+            "DSKEConfig",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "DSKEService", dependencies: [
             "DSKECore", "DSKEConfig", "PSRDStore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "DSKEHub", dependencies: ["DSKEService"]),
         .target(name: "DSKEClient", dependencies: ["DSKEService"]),
         .executableTarget(name: "dske", dependencies: [
-            "DSKEHub", "DSKEClient", "DSKEConfig", "DSKECore",
+            "DSKEHub", "DSKEClient", "DSKEConfig", "DSKECore", "DSKEPKI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // psrd-courier: enrol, issue, import, list, verify, wipe (docs/courier.md).
         .executableTarget(name: "psrd-courier", dependencies: [
@@ -76,14 +92,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "dske-bench", dependencies: [
-            "DSKECore", "PSRDStore", "DSKEConfig", "DSKEHub", "DSKEClient", "Courier",
+            "DSKECore", "PSRDStore", "DSKEConfig", "DSKEHub", "DSKEClient", "Courier", "DSKEPKI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // Child process for the crash test: allocates and takes in a loop until SIGKILLed.
         .executableTarget(name: "psrd-torture", dependencies: ["PSRDStore"]),
         .testTarget(name: "DSKECoreTests", dependencies: ["DSKECore"]),
         .testTarget(name: "DSKEConfigTests", dependencies: ["DSKEConfig"]),
+        .testTarget(name: "DSKEPKITests", dependencies: ["DSKEPKI", "DSKEService"]),
         .testTarget(name: "PSRDStoreTests", dependencies: ["PSRDStore"]),
         .testTarget(name: "CourierTests", dependencies: ["Courier", "PSRDStore", "DSKECore"]),
         // Runs the built psrd-courier as real processes against loop-mounted ext4 and vfat images
@@ -98,8 +116,9 @@ let package = Package(
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
-            "dske", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore",
+            "dske", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore", "DSKEPKI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],

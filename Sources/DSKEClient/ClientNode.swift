@@ -20,7 +20,7 @@ public enum ClientNode {
         let parent = (node.dataDirectory as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let store = try await openStore(directory: node.dataDirectory)
-        let runtime = try runtime(settings: settings, store: store)
+        let runtime = try runtime(settings: settings, store: store, secure: try secureListener(config: config, node: node))
         try await runtime.run(host: config.host, port: node.port)
     }
 
@@ -31,12 +31,22 @@ public enum ClientNode {
 
     /// A client ready to `run`, or to `start` in this process on an ephemeral port (tests,
     /// benchmarks): `try await ClientNode.runtime(settings: s, store: st).start()`.
-    public static func runtime(settings: ClientSettings, store: NodeStore, logger: Logger? = nil) throws(ClientSetupError) -> NodeRuntime {
+    public static func runtime(settings: ClientSettings, store: NodeStore, logger: Logger? = nil,
+                               secure: SecureListener? = nil) throws(ClientSetupError) -> NodeRuntime {
         try settings.validate()
         let logger = logger ?? Logger(label: "dske.client.\(settings.name)")
         let service = ClientService(settings: settings, store: store, logger: logger)
         // Pools refilled over HTTP never need a warning; bundles need a person to bring the next one.
         let watch = settings.outOfBandHTTP ? nil : LowPoolWatch(node: settings.name, role: .client, percent: settings.lowPoolWarningPercent)
-        return NodeRuntime(name: settings.name, role: .client, store: store, service: service, logger: logger, lowPoolWatch: watch)
+        var runtime = NodeRuntime(name: settings.name, role: .client, store: store, service: service, logger: logger, lowPoolWatch: watch)
+        runtime.secureListener = secure
+        return runtime
+    }
+
+    /// The mutual-TLS listener of a client whose configuration has a `tls` section (docs/tls.md);
+    /// nil for a plain-HTTP client (simulation mode).
+    public static func secureListener(config: DSKEConfiguration, node: NodeConfiguration) throws(TLSSetupError) -> SecureListener? {
+        guard let tls = node.tls else { return nil }
+        return try SecureListener(host: config.host, settings: tls, identities: config.encryptorIdentities)
     }
 }

@@ -59,7 +59,7 @@ struct ETSIInterface: Sendable {
 
     /// `GET {slave_SAE_ID}/status`, called by a master SAE of this KME.
     func status(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
-        let master = try callerSAE(request)
+        let master = try callerSAE(request, context)
         let slave = try pathSAE(context, role: "slave")
         let target = try owner(of: slave, role: "slave")
         let (stored, maximum) = await keyCounts(keyBytes: settings.defaultKeySize / 8)
@@ -101,7 +101,7 @@ struct ETSIInterface: Sendable {
 
     /// `GET {slave_SAE_ID}/enc_keys?number=N&size=BITS`.
     func getKeyGET(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
-        let master = try callerSAE(request)
+        let master = try callerSAE(request, context)
         let slave = try pathSAE(context, role: "slave")
         let query = try parameters(request)
         let number = try integer(query, "number")
@@ -112,7 +112,7 @@ struct ETSIInterface: Sendable {
     /// `POST {slave_SAE_ID}/enc_keys` with a Key request body (every member optional; an empty
     /// body asks for the defaults).
     func getKeyPOST(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
-        let master = try callerSAE(request)
+        let master = try callerSAE(request, context)
         let slave = try pathSAE(context, role: "slave")
         let body = try await bodyBytes(request)
         let keyRequest = body.allSatisfy(Self.isWhitespace) ? ETSIKeyRequest() : try decode(ETSIKeyRequest.self, from: body)
@@ -156,7 +156,7 @@ struct ETSIInterface: Sendable {
 
     /// `GET {master_SAE_ID}/dec_keys?key_ID=UUID`.
     func getKeyWithIDsGET(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
-        let slave = try callerSAE(request)
+        let slave = try callerSAE(request, context)
         let master = try pathSAE(context, role: "master")
         let query = try parameters(request)
         guard let text = query["key_ID"] else { throw .badRequest("key_ID is required.") }
@@ -168,7 +168,7 @@ struct ETSIInterface: Sendable {
 
     /// `POST {master_SAE_ID}/dec_keys` with a Key IDs body.
     func getKeyWithIDsPOST(_ request: Request, _ context: NodeRequestContext) async throws(ETSIError) -> Response {
-        let slave = try callerSAE(request)
+        let slave = try callerSAE(request, context)
         let master = try pathSAE(context, role: "master")
         let body = try await bodyBytes(request)
         let keyIDs = try decode(ETSIKeyIDs.self, from: body)
@@ -197,17 +197,16 @@ struct ETSIInterface: Sendable {
 
     // MARK: Request parts
 
-    /// The calling SAE: the `Authorization` header, which must name an SAE of this KME. Without
-    /// the header a KME with exactly one SAE assumes that one, as the reference does (handy with
-    /// curl; it authenticates nothing, and neither does the header until mutual TLS).
-    func callerSAE(_ request: Request) throws(ETSIError) -> String {
-        guard let header = request.headers[.authorization] else {
-            guard settings.encryptors.count == 1 else {
-                throw .unauthorized("Missing Authorization header naming the calling SAE.")
-            }
-            return settings.encryptors[0]
+    /// The calling SAE as the listener established it (`CallerIdentity`): the verified client
+    /// certificate over mutual TLS; the `Authorization` header in simulation mode, where a KME with
+    /// exactly one SAE assumes that one without the header, as the reference does. It must be an
+    /// SAE of this KME.
+    func callerSAE(_ request: Request, _ context: NodeRequestContext) throws(ETSIError) -> String {
+        let name: String
+        switch context.callerIdentity.sae(assuming: settings.encryptors.count == 1 ? settings.encryptors[0] : nil) {
+        case .success(let sae): name = sae
+        case .failure(let error): throw .unauthorized(error.message)
         }
-        let name = header.trimmingCharacters(in: .whitespaces)
         guard settings.encryptors.contains(name) else {
             throw .unauthorized("SAE '\(Self.printable(name))' is not attached to this KME.")
         }

@@ -6,6 +6,8 @@ import Yams
 struct ConfigReader {
     let source: String
     let baseDirectory: String
+    /// Whether files the configuration names (TLS certificates and keys) must exist.
+    var checkFiles = true
     private(set) var issues: [ConfigIssue] = []
     /// Set once `maxIssues` is reached: further issues are counted, not kept.
     private var droppedIssues = 0
@@ -32,8 +34,8 @@ struct ConfigReader {
         "hubs", "clients",
     ]
     static let hubKeys = ["name"]
-    static let clientKeys = ["name", "encryptors"]
-    static let encryptorKeys = ["name"]
+    static let clientKeys = ["name", "encryptors", "tls"]
+    static let encryptorKeys = ["name", "certificate_identity"]
 
     /// A line and column, 1-based.
     struct Place: Comparable {
@@ -154,11 +156,19 @@ struct ConfigReader {
             report(rootPlace, "hubs", "missing: the network needs at least one hub")
         }
         var clientEntries: [(name: PlacedName, encryptors: [PlacedName])] = []
+        var clientSecurity: [String: ClientSecurity] = [:]
         if let entry = members["clients"], !isNull(entry.value) {
-            clientEntries = nodeList(entry, allowed: Self.clientKeys) { reader, members, path in
-                guard let encryptors = members["encryptors"], !reader.isNull(encryptors.value) else { return [] }
-                return reader.nodeList(encryptors, allowed: Self.encryptorKeys) { reader, _, _ in reader.nothing() }.map(\.name)
-            }.map { (name: $0.name, encryptors: $0.extra) }
+            let read = nodeList(entry, allowed: Self.clientKeys) { reader, members, path in
+                var security = ClientSecurity(tls: members["tls"].flatMap { reader.tlsSection($0) })
+                guard let encryptors = members["encryptors"], !reader.isNull(encryptors.value) else { return ([PlacedName](), security) }
+                let saes = reader.nodeList(encryptors, allowed: Self.encryptorKeys) { reader, members, _ in
+                    members["certificate_identity"].flatMap { reader.certificateIdentity($0) }
+                }
+                for sae in saes { security.identities[sae.name.name] = sae.extra }
+                return (saes.map(\.name), security)
+            }
+            clientEntries = read.map { (name: $0.name, encryptors: $0.extra.0) }
+            for client in read { clientSecurity[client.name.name] = client.extra.1 }
         }
 
         // Count the hubs as written, so an invalid name elsewhere does not change this message.
@@ -189,12 +199,17 @@ struct ConfigReader {
         var port = basePort
         func node(_ name: String, _ role: NodeRole, _ encryptors: [String]) -> NodeConfiguration {
             defer { port += 1 }
+            let security = clientSecurity[name]
             return NodeConfiguration(name: name, role: role, port: port,
                                      baseURL: "http://\(hostInURL):\(port)/\(role.rawValue)/\(name)",
-                                     dataDirectory: dataDirectory + "/" + name, encryptors: encryptors)
+                                     dataDirectory: dataDirectory + "/" + name, encryptors: encryptors,
+                                     tls: security?.tls?.settings(nodePort: port),
+                                     encryptorIdentities: (security?.identities ?? [:]).compactMapValues { $0 })
         }
         let hubs = hubNames.map(\.name).sorted().map { node($0, .hub, []) }
         let clients = clientEntries.sorted { $0.name.name < $1.name.name }.map { node($0.name.name, .client, $0.encryptors.map(\.name)) }
+        checkSecurity(hubs + clients, sections: clientSecurity)
+        guard issues.isEmpty else { return nil }
         return DSKEConfiguration(
             basePort: basePort, startRequestPSRDThreshold: startThreshold, stopRequestPSRDThreshold: stopThreshold,
             getPSRDBlockSize: blockSize, minNrShares: minShares, outOfBand: outOfBand, dataDirectory: dataDirectory,
@@ -298,7 +313,7 @@ struct ConfigReader {
 
     /// The members of a mapping by key. Unknown keys are reported with the allowed ones and, for a
     /// near miss, the key that was probably meant.
-    private mutating func mapping(_ node: Node, path: String, allowed: [String]) -> [String: Entry]? {
+    mutating func mapping(_ node: Node, path: String, allowed: [String]) -> [String: Entry]? {
         guard case .mapping(let mapping) = node else {
             report(Place(node.mark), path, "expected a mapping of \(allowed.map { "'\($0)'" }.joined(separator: ", ")), found \(describe(node))")
             return nil
@@ -325,7 +340,7 @@ struct ConfigReader {
 
     /// A plain decimal integer in range; YAML 1.1's octal, hex, sexagesimal and underscore forms
     /// are refused because they surprise people (`port: 1:20` would be 80).
-    private mutating func integer(_ entry: Entry?, default value: Int, in range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ entry: Entry?, default value: Int, in range: ClosedRange<Int>) -> Int? {
         guard let entry else { return value }
         guard case .scalar(let scalar) = entry.value, scalar.style == .plain || scalar.style == .any else {
             report(entry.place, entry.path, "expected an integer, found \(describe(entry.value))")
@@ -346,7 +361,7 @@ struct ConfigReader {
     }
 
     /// A non-empty string scalar (any quoting; a plain `null` or `~` is not a string).
-    private mutating func string(_ entry: Entry) -> String? {
+    mutating func string(_ entry: Entry) -> String? {
         guard case .scalar(let scalar) = entry.value, !isNull(entry.value) else {
             report(entry.place, entry.path, "expected a string, found \(describe(entry.value))")
             return nil
@@ -375,7 +390,7 @@ struct ConfigReader {
 
     /// Relative directories are relative to the configuration file, not to wherever the command
     /// happened to be started.
-    private mutating func directory(_ entry: Entry?, default value: String) -> String? {
+    mutating func directory(_ entry: Entry?, default value: String) -> String? {
         let text: String
         if let entry {
             guard let given = string(entry) else { return nil }

@@ -108,8 +108,14 @@ public struct DSKEConfiguration: Sendable {
         clients.first { $0.encryptors.contains(saeID) }
     }
 
+    /// The certificate identity of every encryptor (SAE) of the network.
+    public var encryptorIdentities: [String: CertificateIdentity] {
+        clients.reduce(into: [:]) { result, client in result.merge(client.encryptorIdentities) { first, _ in first } }
+    }
+
     /// Reads and validates a file. Relative directories in it resolve against the file's directory.
-    public static func load(path: String) throws(ConfigError) -> DSKEConfiguration {
+    /// `checkFiles: false` skips checking that the TLS files it names exist (`dske pki` makes them).
+    public static func load(path: String, checkFiles: Bool = true) throws(ConfigError) -> DSKEConfiguration {
         let url = URL(fileURLWithPath: path)
         func failure(_ message: String) -> ConfigError {
             ConfigError(issues: [ConfigIssue(source: path, line: nil, column: nil, path: "", message: message)])
@@ -130,13 +136,15 @@ public struct DSKEConfiguration: Sendable {
             throw failure("file of \(data.count) bytes exceeds the limit of \(Limits.maxFileSize) bytes")
         }
         guard let yaml = String(data: data, encoding: .utf8) else { throw failure("the file is not valid UTF-8") }
-        return try parse(yaml: yaml, sourceName: path, baseDirectory: url.deletingLastPathComponent().path)
+        return try parse(yaml: yaml, sourceName: path, baseDirectory: url.deletingLastPathComponent().path, checkFiles: checkFiles)
     }
 
     /// Validates YAML text. `sourceName` prefixes every issue; relative directories resolve
     /// against `baseDirectory`.
-    public static func parse(yaml: String, sourceName: String, baseDirectory: String) throws(ConfigError) -> DSKEConfiguration {
+    public static func parse(yaml: String, sourceName: String, baseDirectory: String,
+                             checkFiles: Bool = true) throws(ConfigError) -> DSKEConfiguration {
         var reader = ConfigReader(source: sourceName, baseDirectory: baseDirectory)
+        reader.checkFiles = checkFiles
         let configuration = reader.read(yaml: yaml)
         guard let configuration, reader.issues.isEmpty else {
             throw ConfigError(issues: reader.sortedIssues)

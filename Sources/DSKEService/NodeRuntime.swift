@@ -8,6 +8,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PSRDStore
+import ServiceLifecycle
 import Synchronization
 
 /// Runs one node (hub or client) over HTTP: builds the Hummingbird application from the role's
@@ -36,6 +37,10 @@ public struct NodeRuntime: Sendable {
         self.lowPoolWatch = lowPoolWatch
     }
 
+    /// The key delivery interface over mutual TLS (docs/tls.md). When set, the role's routes are
+    /// served there only, and the plain port keeps the management API.
+    public var secureListener: SecureListener?
+
     /// `/hub/NAME` or `/client/NAME`.
     public var basePath: String { "/\(role.rawValue)/\(name)" }
 
@@ -43,8 +48,8 @@ public struct NodeRuntime: Sendable {
     /// `POST mgmt/v1/stop` (which raises SIGTERM, as the reference does), then closes the store.
     public func run(host: String, port: Int) async throws {
         let stop: @Sendable () -> Void = { kill(getpid(), SIGTERM) }
-        try await serve(host: host, port: port, stop: stop, onRunning: { _ in }) { app in
-            try await app.runService()
+        try await serve(host: host, port: port, stop: stop, onRunning: { _, _ in }) { services in
+            try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
     }
 
@@ -53,54 +58,59 @@ public struct NodeRuntime: Sendable {
     /// `RunningNode.stop()` or `POST mgmt/v1/stop` stops the node.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningNode {
         let stopper = Mutex<Task<Void, any Error>?>(nil)
-        let bound = AsyncStream<Int>.makeStream()
+        let bound = AsyncStream<(secure: Bool, port: Int)>.makeStream()
         let task = Task {
             defer { bound.continuation.finish() }
             try await serve(host: host, port: port, stop: { stopper.withLock { $0?.cancel() } },
-                            onRunning: { bound.continuation.yield($0) }) { app in
-                try await app.run()
+                            onRunning: { bound.continuation.yield(($0, $1)) }) { services in
+                try await ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger).run()
             }
         }
         stopper.withLock { $0 = task }
-        var iterator = bound.stream.makeAsyncIterator()
-        guard let actual = await iterator.next() else {
+        var plain: Int?
+        var secure: Int?
+        for await listener in bound.stream {
+            if listener.secure { secure = listener.port } else { plain = listener.port }
+            if plain != nil, secure != nil || secureListener == nil { break }
+        }
+        guard let plain, secure != nil || secureListener == nil else {
             // The server ended before binding: report why.
             try await task.value
             throw ServiceError.internalError("server stopped before it was listening")
         }
-        return RunningNode(host: host, port: actual, baseURL: "http://\(host):\(actual)\(basePath)", task: task)
+        return RunningNode(host: host, port: plain, baseURL: "http://\(host):\(plain)\(basePath)", task: task, securePort: secure)
     }
 
     private func serve(host: String, port: Int, stop: @escaping @Sendable () -> Void,
-                       onRunning: @escaping @Sendable (Int) -> Void,
-                       body: (Application<RouterResponder<NodeRequestContext>>) async throws -> Void) async throws {
-        let routes = service.routes() + managementRoutes(stop: stop)
-        let router = Router(context: NodeRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware(routes: RouteTable(routes), logger: logger))
-        for route in routes {
-            let handler = route.handler
-            router.on(RouterPath(route.path), method: route.method) { request, context in
-                try await handler(request, context)
-            }
-        }
+                       onRunning: @escaping @Sendable (_ secure: Bool, _ port: Int) -> Void,
+                       body: ([any Service]) async throws -> Void) async throws {
+        // With mutual TLS the role's routes move to the HTTPS listener: over plain HTTP nobody
+        // could tell who calls them.
+        let routes = (secureListener == nil ? service.routes() : []) + managementRoutes(stop: stop)
+        let router = NodeRouter.make(routes: routes, certificates: nil, logger: logger)
         let logger = self.logger
         let name = self.name
+        var services: [any Service] = []
+        if let secureListener {
+            services.append(try secureListener.application(routes: service.routes(), name: name, logger: logger) { onRunning(true, $0) })
+        }
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let actual = channel.localAddress?.port ?? port
                 logger.info("\(name) listening on \(host):\(actual)")
-                onRunning(actual)
+                onRunning(false, actual)
             },
             logger: logger)
+        services.insert(app, at: 0)
         let background = Task {
             async let watch: Void = watchPools()
             await service.runBackground()
             await watch
         }
         do {
-            try await body(app)
+            try await body(services)
         } catch {
             background.cancel()
             _ = await background.value

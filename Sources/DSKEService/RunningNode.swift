@@ -5,13 +5,16 @@ public final class RunningNode: Sendable {
     public let port: Int
     /// `http://host:port/role/name`: the node's base URL as the reference spells it.
     public let baseURL: String
+    /// The HTTPS port of the key delivery interface, when the node serves one (mutual TLS).
+    public let securePort: Int?
     private let task: Task<Void, any Error>
 
-    init(host: String, port: Int, baseURL: String, task: Task<Void, any Error>) {
+    init(host: String, port: Int, baseURL: String, task: Task<Void, any Error>, securePort: Int? = nil) {
         self.host = host
         self.port = port
         self.baseURL = baseURL
         self.task = task
+        self.securePort = securePort
     }
 
     /// Stops serving, waits until the server is down and the store closed. Idempotent.

@@ -25,7 +25,7 @@ struct DSKE: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             NodeCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self,
-            GetKeyCommand.self, GetKeyWithIDsCommand.self, GetKeyPairCommand.self, DemoCommand.self,
+            GetKeyCommand.self, GetKeyWithIDsCommand.self, GetKeyPairCommand.self, PKICommand.self, DemoCommand.self,
         ]
     )
 }
