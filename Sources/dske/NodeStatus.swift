@@ -33,6 +33,15 @@ struct NodeStatus: Sendable {
         return names
     }
 
+    /// The node's low-pool warnings (courier mode), each naming the pair and the issue command.
+    var poolWarnings: [String] {
+        guard case .array(let items)? = json["pool_warnings"] else { return [] }
+        return items.compactMap { item in
+            guard case .object(let object) = item, case .string(let message)? = object["message"] else { return nil }
+            return message
+        }
+    }
+
     // MARK: Table cells
 
     /// Pools in one cell, per peer: unused bytes of the pool this node allocates from (own) and

@@ -11,7 +11,9 @@ struct StatusCommand: AsyncParsableCommand {
             Asks every selected node for GET /ROLE/NAME/mgmt/v1/status and prints a table, or \
             with --json an array with one object per node: role, name, port, pid (from the pid \
             file, or null), running, and status (the node's own status object, or null when it \
-            did not answer). Exits with status 4 when a selected node is not running.
+            did not answer). In courier mode the table is followed by one 'warning:' line per \
+            pool running low, naming the pair that needs a new bundle. Exits with status 4 when \
+            a selected node is not running.
             """
     )
 
@@ -85,10 +87,25 @@ struct StatusCommand: AsyncParsableCommand {
                           status.registrationsCell, status.poolsCell(role: row.node.role), status.pendingSharesCell, status.countersCell])
         }
         let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max() ?? 0 }
-        return lines.map { cells in
+        let table = lines.map { cells in
             zip(cells, widths).enumerated().map { index, pair in
                 index == cells.count - 1 ? pair.0 : pair.0.padding(toLength: pair.1, withPad: " ", startingAt: 0)
             }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n")
+        return table + warnings(rows).map { "\nwarning: " + $0 }.joined()
+    }
+
+    /// Low-pool warnings (courier mode), each pair once although both of its nodes report it.
+    static func warnings(_ rows: [Row]) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for row in rows where row.running {
+            guard let body = row.reply?.body, let status = NodeStatus(body) else { continue }
+            // "carol↔hank: client-owned": the pair and pool, whichever side counted the bytes.
+            for message in status.poolWarnings where seen.insert(message.components(separatedBy: " pool ")[0]).inserted {
+                result.append(message)
+            }
+        }
+        return result
     }
 }
