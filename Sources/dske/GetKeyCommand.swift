@@ -23,7 +23,8 @@ struct GetKeyCommand: AsyncParsableCommand {
             let topology = try options.loadTopology()
             let kme = try topology.kme(serving: request.master)
             _ = try topology.kme(serving: request.slave)
-            let keys = try await KeyDeliveryAPI(http: HTTPCaller())
+            let secure = try request.tls.endpoints(saes: [request.master], topology: topology)
+            let keys = try await KeyDeliveryAPI(http: HTTPCaller(), secure: secure)
                 .getKey(kme: kme, master: request.master, slave: request.slave, size: request.size, number: request.number)
             KeyOutputOptions(json: request.json).print(keys)
         }

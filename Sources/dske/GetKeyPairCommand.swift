@@ -19,8 +19,10 @@ struct GetKeyPairCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors { () async throws(CLIError) in
             let topology = try options.loadTopology()
+            let secure = try request.tls.endpoints(saes: [request.master, request.slave], topology: topology)
             let keys = try await KeyPair.obtain(
-                topology: topology, master: request.master, slave: request.slave, size: request.size, number: request.number)
+                topology: topology, master: request.master, slave: request.slave, size: request.size, number: request.number,
+                secure: secure)
             KeyOutputOptions(json: request.json).print(keys)
         }
     }
@@ -28,10 +30,12 @@ struct GetKeyPairCommand: AsyncParsableCommand {
 
 /// The get-key-pair flow, shared with `dske demo`.
 enum KeyPair {
-    static func obtain(topology: Topology, master: String, slave: String, size: Int?, number: Int?) async throws(CLIError) -> [DeliveredKey] {
+    /// `secure`: the mutual-TLS endpoints of the SAEs whose KMEs serve TLS.
+    static func obtain(topology: Topology, master: String, slave: String, size: Int?, number: Int?,
+                       secure: [String: SecureEndpoint] = [:]) async throws(CLIError) -> [DeliveredKey] {
         let masterKME = try topology.kme(serving: master)
         let slaveKME = try topology.kme(serving: slave)
-        let api = KeyDeliveryAPI(http: HTTPCaller())
+        let api = KeyDeliveryAPI(http: HTTPCaller(), secure: secure)
         let masterKeys = try await api.getKey(kme: masterKME, master: master, slave: slave, size: size, number: number)
         guard !masterKeys.isEmpty else {
             throw CLIError(.failure, "Get key at \(masterKME.label) returned no keys")

@@ -27,6 +27,8 @@ struct GetKeyWithIDsCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @OptionGroup(title: "Mutual TLS (KMEs with a tls section)") var tls: TLSClientOptions
+
     func validate() throws {
         guard !keyIDs.isEmpty else { throw ValidationError("give at least one key ID") }
     }
@@ -36,7 +38,8 @@ struct GetKeyWithIDsCommand: AsyncParsableCommand {
             let topology = try options.loadTopology()
             _ = try topology.kme(serving: master)
             let kme = try topology.kme(serving: slave)
-            let keys = try await KeyDeliveryAPI(http: HTTPCaller())
+            let secure = try tls.endpoints(saes: [slave], topology: topology)
+            let keys = try await KeyDeliveryAPI(http: HTTPCaller(), secure: secure)
                 .getKeyWithIDs(kme: kme, master: master, slave: slave, keyIDs: keyIDs)
             KeyOutputOptions(json: json).print(keys)
         }

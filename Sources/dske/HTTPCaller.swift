@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One HTTP exchange as the commands need it: status and body, with transport failures turned
 /// into one-line errors that name the node.
@@ -23,6 +24,25 @@ struct HTTPCaller: Sendable {
 
     init(client: HTTPClient = .shared) {
         self.client = client
+    }
+
+    /// One exchange over HTTPS with a client certificate: a client of its own for the call (a
+    /// command makes a call or two), shut down afterwards.
+    func send(
+        _ method: HTTPMethod, _ url: String, tls: TLSConfiguration, headers: [(String, String)] = [], body: Data? = nil,
+        timeout: Duration = .seconds(30), target: String
+    ) async throws(CLIError) -> HTTPReply {
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = tls
+        let secure = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let result: Result<HTTPReply, CLIError>
+        do {
+            result = .success(try await HTTPCaller(client: secure).send(method, url, headers: headers, body: body, timeout: timeout, target: target))
+        } catch {
+            result = .failure(error)
+        }
+        try? await secure.shutdown()
+        return try result.get()
     }
 
     func send(
@@ -53,6 +73,8 @@ struct HTTPCaller: Sendable {
             return "connection refused (is it running?)"
         }
         if let error = error as? HTTPClientError, error == .remoteConnectionClosed { return "connection closed" }
+        if let error = error as? NIOSSLError { return "TLS handshake failed: \(error)" }
+        if let error = error as? BoringSSLError { return "TLS handshake failed: \(error)" }
         return text
     }
 }

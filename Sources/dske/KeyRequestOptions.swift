@@ -17,4 +17,6 @@ struct KeyRequestOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print the ETSI key container as JSON.")
     var json = false
+
+    @OptionGroup(title: "Mutual TLS (KMEs with a tls section)") var tls: TLSClientOptions
 }
