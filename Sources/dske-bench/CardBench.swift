@@ -63,7 +63,7 @@ struct CardBench: AsyncParsableCommand {
               - name: carol
             """.write(toFile: root + "/dske-config.yaml", atomically: true, encoding: .utf8)
         let pin = root + "/pin"
-        FileManager.default.createFile(atPath: pin, contents: Data("246810\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: pin, contents: Data("246810\n".utf8), attributes: [.posixPermissions: 0o600])
         let config = ["--config", root + "/dske-config.yaml"]
         let card = ["--pin-file", pin]
         func courierRun(_ arguments: [String]) throws -> Sample {

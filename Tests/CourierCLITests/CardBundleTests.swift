@@ -4,12 +4,8 @@ import Testing
 extension CardCLITests {
     @Suite struct Bundles {
         @Test func aBundleIssuedToTheCardImportsFromItAndBothPoolsMatch() async throws {
-            try await CardFixture.with { card in
-                let workspace = try Workspace()
-                let pin = try workspace.secretFile("pin", CardCLITests.pin)
-                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
-                let issued = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:\(card.reader)",
-                                                   "--size", "24KiB", "--pin-file", pin)
+            try await CardFixture.withCarol { card, workspace, pin in
+                let issued = try workspace.issueToCard("24KiB", pinFile: pin, reader: card.reader)
                 #expect(issued.succeeded && issued.stdout.contains("on the card in reader \"\(card.reader)\""), "\(issued)")
                 #expect(Workspace.files(in: workspace.inbox("hank")).bundles.count == 1)
                 let status = try workspace.courier("card", "status", "--json").stdout
@@ -26,38 +22,28 @@ extension CardCLITests {
         }
 
         @Test func aBundleTooLargeForTheCardSaysHowMuchFitsAndThatSizeFits() async throws {
-            try await CardFixture.with(capacity: 16_384) { card in
-                let workspace = try Workspace()
-                let pin = try workspace.secretFile("pin", CardCLITests.pin)
-                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
-                let tooLarge = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
-                                                     "--size", "64KiB", "--pin-file", pin)
+            try await CardFixture.withCarol(capacity: 16_384) { _, workspace, pin in
+                let tooLarge = try workspace.issueToCard("64KiB", pinFile: pin)
                 #expect(tooLarge.status == 1, "\(tooLarge)")
                 #expect(tooLarge.stderr.contains("the card has room for ") && tooLarge.stderr.contains("bytes of PSRD; use --size "),
                         "\(tooLarge)")
                 #expect(Workspace.files(in: workspace.inbox("hank")).bundles.isEmpty, "the hub kept a copy of a bundle never issued")
                 // The size it names does fit.
                 let suggested = try #require(tooLarge.stderr.split(separator: " ").drop { $0 != "--size" }.dropFirst().first)
-                let fits = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
-                                                 "--size", String(suggested), "--pin-file", pin)
+                let fits = try workspace.issueToCard(String(suggested), pinFile: pin)
                 #expect(fits.succeeded, "\(fits)")
             }
         }
 
         @Test func aCardPulledMidWriteKeepsTheOldBundleWhole() async throws {
-            try await CardFixture.with { card in
-                let workspace = try Workspace()
-                let pin = try workspace.secretFile("pin", CardCLITests.pin)
-                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
-                let first = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
-                                                  "--size", "8KiB", "--pin-file", pin)
+            try await CardFixture.withCarol { card, workspace, pin in
+                let first = try workspace.issueToCard("8KiB", pinFile: pin)
                 try #require(first.succeeded, "\(first)")
                 let firstID = try #require(first.stdout.split(separator: " ").dropFirst().first.map(String.init))
 
                 // The card drops off while the new bundle's bytes are being written.
                 try card.pull(afterUpdates: 0)
-                let pulled = try workspace.courier("issue", "--hub", "hank", "--client", "carol", "--to", "card:",
-                                                   "--size", "16KiB", "--pin-file", pin, "--replace")
+                let pulled = try workspace.issueToCard("16KiB", pinFile: pin, extra: ["--replace"])
                 #expect(pulled.status == 1 && pulled.stderr.contains("removed"), "\(pulled)")
                 #expect(pulled.stderr.split(separator: "\n").count == 1, "one line: \(pulled.stderr)")
                 #expect(Workspace.files(in: workspace.inbox("hank")).bundles == ["\(firstID).dskb"],

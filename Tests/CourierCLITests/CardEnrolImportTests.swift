@@ -66,10 +66,7 @@ extension CardCLITests {
         }
 
         @Test func aCardForAnotherClientOrHubIsTheWrongCard() async throws {
-            try await CardFixture.with { card in
-                let workspace = try Workspace()
-                let pin = try workspace.secretFile("pin", CardCLITests.pin)
-                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
+            try await CardFixture.withCarol { _, workspace, pin in
                 _ = try workspace.enrol("dave", at: "hank")
                 _ = try workspace.enrol("carol", at: "helen")
                 let daves = try workspace.medium("daves")
@@ -81,8 +78,7 @@ extension CardCLITests {
                 #expect(dave.status == 1 && dave.stderr.contains("wrong card") && dave.stderr.contains("not of client dave"), "\(dave)")
                 let helen = try workspace.courier("import", "--from", helens, "--node", "carol", "--card", "--pin-file", pin)
                 #expect(helen.status == 1 && helen.stderr.contains("wrong card") && helen.stderr.contains("(from helen)"), "\(helen)")
-                let issue = try workspace.courier("issue", "--hub", "helen", "--client", "carol", "--to", "card:", "--size", "4KiB",
-                                                  "--pin-file", pin)
+                let issue = try workspace.issueToCard("4KiB", pinFile: pin, extra: ["--hub", "helen"])
                 #expect(issue.status == 1 && issue.stderr.contains("wrong card"), "\(issue)")
                 // None of it spent a PIN try: the identity told the cards apart.
                 let status = try workspace.courier("card", "status", "--json")

@@ -53,6 +53,17 @@ final class CardFixture: @unchecked Sendable {
         return try await body(card)
     }
 
+    /// Runs `body` with a card up and enrolled as carol at hank (PIN in the workspace's
+    /// `pin` file); returns what `body` does.
+    static func withCarol<T>(capacity: Int? = nil, _ body: (CardFixture, Workspace, _ pinFile: String) async throws -> T) async throws -> T {
+        try await with(capacity: capacity) { card in
+            let workspace = try Workspace()
+            let pin = try workspace.secretFile("pin", CardCLITests.pin)
+            _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
+            return try await body(card, workspace, pin)
+        }
+    }
+
     static func control(_ arguments: [String]) throws -> Command.Result {
         try Command.run("/usr/bin/env", ["python3", script] + arguments, timeout: .seconds(60))
     }
@@ -62,7 +73,7 @@ extension Workspace {
     /// A 0600 file holding one line (a PIN or a PUK) in the workspace.
     func secretFile(_ name: String, _ value: String) throws -> String {
         let file = path(name)
-        FileManager.default.createFile(atPath: file, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600])
         return file
     }
 
@@ -72,6 +83,12 @@ extension Workspace {
         try #require(result.succeeded, "enrol --card failed: \(result)")
         let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("PUK: ") }, "\(result)")
         return String(try #require(line.dropFirst(5).split(separator: " ").first))
+    }
+
+    /// `issue --hub hank --client carol --to card:READER --size SIZE --pin-file PIN`.
+    func issueToCard(_ size: String, pinFile: String, reader: String = "", extra: [String] = []) throws -> Command.Result {
+        try courier(["issue", "--hub", "hank", "--client", "carol", "--to", "card:" + reader, "--size", size,
+                     "--pin-file", pinFile] + extra)
     }
 
     /// A plain directory standing in for the stick (the USB paths are FlowTests' subject).
