@@ -116,7 +116,7 @@ let package = Package(
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
-            "dske", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore", "DSKEPKI",
+            "dske", "psrd-courier", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore", "DSKEPKI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Hummingbird", package: "hummingbird"),

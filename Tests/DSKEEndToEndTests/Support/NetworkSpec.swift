@@ -16,6 +16,8 @@ struct NetworkSpec: Sendable {
     var minShares = 3
     var authenticator = "hmac-sha256"
     var defaultKeySize = 256
+    /// `http` (the reference's simulation) or `courier` (bundles, psrd-courier).
+    var outOfBand = "http"
     /// Further top-level YAML lines, for settings a test needs to change.
     var extraSettings: [String] = []
 
@@ -26,7 +28,7 @@ struct NetworkSpec: Sendable {
         var lines = [
             "base_port: \(basePort)",
             "min_nr_shares: \(minShares)",
-            "out_of_band: http",
+            "out_of_band: \(outOfBand)",
             "authenticator: \(authenticator)",
             "default_key_size: \(defaultKeySize)",
             "data_directory: \(directory)/data",
