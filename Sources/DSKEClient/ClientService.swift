@@ -12,6 +12,7 @@ struct ClientService: NodeService {
     let counters = ClientCounters()
     let relay: KeyRelay
     let etsi: ETSIInterface
+    let skip: SKIPListener?
     let logger: Logger
 
     init(settings: ClientSettings, store: NodeStore, logger: Logger) {
@@ -22,7 +23,9 @@ struct ClientService: NodeService {
             PeerHub(index: index, endpoint: endpoint, settings: settings, store: store, logger: logger)
         }
         relay = KeyRelay(settings: settings, hubs: hubs, counters: counters, logger: logger)
-        etsi = ETSIInterface(settings: settings, relay: relay, store: store, counters: counters, logger: logger)
+        let etsi = ETSIInterface(settings: settings, relay: relay, store: store, counters: counters, logger: logger)
+        self.etsi = etsi
+        skip = settings.skip.map { SKIPListener(interface: SKIPInterface(settings: settings, etsi: etsi, logger: logger), endpoint: $0) }
     }
 
     func routes() -> [Route] {
@@ -51,6 +54,8 @@ struct ClientService: NodeService {
             "pending_shares": .number(JSONNumber(0)),
             "suspect_hubs": .array(suspects),
             "counters": .object(await counters.json),
+            // The SKIP listener's port (null when SKIP is off or not listening yet).
+            "skip_port": skip?.boundPort.map { .number(JSONNumber($0)) } ?? .null,
         ]
     }
 
@@ -63,6 +68,7 @@ struct ClientService: NodeService {
             for hub in hubs {
                 group.addTask { await hub.maintain() }
             }
+            if let skip { group.addTask { await skip.run() } }
         }
     }
 }

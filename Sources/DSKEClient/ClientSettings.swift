@@ -38,6 +38,8 @@ public struct ClientSettings: Sendable {
     public var registrationRetry: (initial: Duration, maximum: Duration)
     /// Courier mode: warn when a pool holds less than this percentage of its PSRD (0: never).
     public var lowPoolWarningPercent: Int
+    /// The SKIP interface (docs/skip.md); nil: not served.
+    public var skip: SKIPEndpoint? = nil
 
     public init(name: String, encryptors: [String], hubs: [HubEndpoint], saeOwners: [String: String],
                 minNrShares: Int = DSKEConfiguration.Defaults.minNrShares, authenticator: AuthenticatorKind = .hmacSHA256,

@@ -8,7 +8,8 @@ import PSRDStore
 /// ETSI GS QKD 014 V1.1.1 on the standard root (`/api/v1/keys`) and the reference's prefixed
 /// root (`/client/NAME/etsi/api/v1/keys`). The calling SAE is named by the `Authorization`
 /// header, as in the reference (mutual TLS comes later). Keys are not kept: an enc_keys answer
-/// carries keys this KME forgets at once, and the hubs delete each share once delivered.
+/// carries keys this KME zeroes once the answer is encoded, and the hubs delete each share once
+/// delivered. docs/etsi-014.md goes through the standard clause by clause.
 struct ETSIInterface: Sendable {
     let settings: ClientSettings
     let relay: KeyRelay
@@ -106,7 +107,7 @@ struct ETSIInterface: Sendable {
         let query = try parameters(request)
         let number = try integer(query, "number")
         let size = try integer(query, "size")
-        return try await getKey(master: master, slave: slave, number: number ?? 1, size: size ?? settings.defaultKeySize)
+        return try await getKey(master: master, slaves: [slave], number: number ?? 1, size: size ?? settings.defaultKeySize)
     }
 
     /// `POST {slave_SAE_ID}/enc_keys` with a Key request body (every member optional; an empty
@@ -116,19 +117,37 @@ struct ETSIInterface: Sendable {
         let slave = try pathSAE(context, role: "slave")
         let body = try await bodyBytes(request)
         let keyRequest = body.allSatisfy(Self.isWhitespace) ? ETSIKeyRequest() : try decode(ETSIKeyRequest.self, from: body)
-        if let extra = keyRequest.additionalSlaveSAEIDs, !extra.isEmpty {
-            throw .badRequest("additional_slave_SAE_IDs is not supported: max_SAE_ID_count is \(ETSILimits.maxSAEIDCount).")
-        }
+        // We support no extension: any mandatory one is unmet, optional ones are ignored (6.2).
         if let mandatory = keyRequest.extensionMandatory, !mandatory.isEmpty {
-            throw .badRequest(ETSIErrorResponse.extensionMandatoryNotSupported)
+            throw .badRequest(ETSIErrorResponse.extensionMandatoryNotSupported,
+                              details: mandatory.prefix(16).flatMap { $0.keys.prefix(16).map { ["unsupported_extension": .string(Self.printable($0))] } })
         }
-        return try await getKey(master: master, slave: slave, number: keyRequest.number ?? 1,
+        let extra = try additionalSlaves(keyRequest.additionalSlaveSAEIDs ?? [], master: master, slave: slave)
+        return try await getKey(master: master, slaves: [slave] + extra, number: keyRequest.number ?? 1,
                                 size: keyRequest.size ?? settings.defaultKeySize)
     }
 
-    private func getKey(master: String, slave: String, number: Int, size: Int) async throws(ETSIError) -> Response {
-        _ = try owner(of: slave, role: "slave")
-        guard slave != master else { throw .badRequest("The slave SAE must differ from the calling (master) SAE.") }
+    /// `additional_slave_SAE_IDs`: SAEs of the network, distinct, none the master or the slave,
+    /// at most `max_SAE_ID_count`.
+    private func additionalSlaves(_ names: [String], master: String, slave: String) throws(ETSIError) -> [String] {
+        guard names.count <= ETSILimits.maxSAEIDCount else {
+            throw .badRequest("additional_slave_SAE_IDs may name at most \(ETSILimits.maxSAEIDCount) SAEs (max_SAE_ID_count).")
+        }
+        var seen: Set<String> = [master, slave]
+        for name in names {
+            _ = try owner(of: name, role: "additional slave")
+            guard seen.insert(name).inserted else {
+                throw .badRequest("additional_slave_SAE_IDs names '\(Self.printable(name))' twice, or the master or slave SAE.")
+            }
+        }
+        return names
+    }
+
+    /// Makes `number` keys for `slaves[0]` and, when there are more, the same keys for each
+    /// additional slave (group keys, see `ETSIGroupKeyID`): all slaves or none.
+    private func getKey(master: String, slaves: [String], number: Int, size: Int) async throws(ETSIError) -> Response {
+        _ = try owner(of: slaves[0], role: "slave")
+        guard slaves[0] != master else { throw .badRequest("The slave SAE must differ from the calling (master) SAE.") }
         guard (1...settings.maxKeysPerRequest).contains(number) else {
             throw .badRequest("number shall be between 1 and \(settings.maxKeysPerRequest) (max_key_per_request).")
         }
@@ -140,16 +159,67 @@ struct ETSIInterface: Sendable {
             throw .badRequest("number x size shall not exceed \(ETSILimits.maxBitsPerRequest) bits per request.")
         }
         await counters.add(.encKeysRequests)
-        let keys = (0..<number).map { _ in UserKey.random(size: size / 8) }
+        let keys = try await makeKeys(master: master, slaves: slaves, number: number, bytes: size / 8)
+        defer { Self.wipe(keys) }
+        logger.debug("\(keys.count) key(s) of \(size) bits for \(master)->\(slaves.joined(separator: ","))")
+        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+    }
+
+    /// New keys, scattered through the hubs for every slave. The one key path for ETSI and SKIP.
+    func makeKeys(master: String, slaves: [String], number: Int, bytes: Int) async throws(ETSIError) -> [UserKey] {
+        let group = slaves.count > 1
+        let keys = (0..<number).map { _ in
+            UserKey(id: group ? ETSIGroupKeyID.make() : UUID(), value: SecureRandom.bytes(bytes))
+        }
         do {
-            try await relay.scatter(master: master, slave: slave, keys: keys)
+            if group {
+                try await scatterGroup(master: master, slaves: slaves, keys: keys)
+            } else {
+                try await relay.scatter(master: master, slave: slaves[0], keys: keys)
+            }
         } catch {
+            Self.wipe(keys)
             await counters.add(.scatterFailures)
             throw ETSIError(error)
         }
         await counters.add(.keysGenerated, keys.count)
-        logger.debug("\(keys.count) key(s) of \(size) bits for \(master)->\(slave)")
-        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+        return keys
+    }
+
+    /// One scatter per slave, under that slave's hub-level key IDs, all at once. If any fails,
+    /// the shares of the others are withdrawn too, so no slave gets a key the master never did.
+    private func scatterGroup(master: String, slaves: [String], keys: [UserKey]) async throws(KeyRelayError) {
+        let relay = self.relay
+        let outcomes = await withTaskGroup(of: (String, KeyRelayError?).self) { group in
+            for slave in slaves {
+                let perSlave = keys.map { UserKey(id: ETSIGroupKeyID.hubKeyID($0.id, slave: slave), value: $0.value) }
+                group.addTask {
+                    do throws(KeyRelayError) {
+                        try await relay.scatter(master: master, slave: slave, keys: perSlave)
+                        return (slave, nil)
+                    } catch {
+                        return (slave, error)
+                    }
+                }
+            }
+            var outcomes: [String: KeyRelayError?] = [:]
+            for await (slave, error) in group { outcomes[slave] = error }
+            return outcomes
+        }
+        guard let failure = slaves.lazy.compactMap({ outcomes[$0] ?? nil }).first else { return }
+        let delivered = slaves.filter { outcomes[$0] ?? nil == nil }
+        await withTaskGroup(of: Void.self) { group in
+            for slave in delivered {
+                let ids = keys.map { ETSIGroupKeyID.hubKeyID($0.id, slave: slave) }
+                for hub in relay.hubs { group.addTask { await hub.withdraw(keyIDs: ids) } }
+            }
+        }
+        throw failure
+    }
+
+    /// Zeroes the bytes of delivered keys (their arrays share the buffer wiped here).
+    static func wipe(_ keys: [UserKey]) {
+        for key in keys { SecretBytes(key.value).wipe() }
     }
 
     // MARK: Get key with key IDs
@@ -183,16 +253,26 @@ struct ETSIInterface: Sendable {
         }
         guard Set(keyIDs).count == keyIDs.count else { throw .badRequest("key_IDs names a key more than once.") }
         await counters.add(.decKeysRequests)
-        let keys: [UserKey]
-        do {
-            keys = try await relay.gather(master: master, slave: slave, keyIDs: keyIDs)
-        } catch {
-            await counters.add(.gatherFailures)
-            throw ETSIError(error)
-        }
-        await counters.add(.keysDelivered, keys.count)
+        let keys = try await fetchKeys(master: master, slave: slave, keyIDs: keyIDs)
+        defer { Self.wipe(keys) }
         logger.debug("\(keys.count) key(s) for \(master)->\(slave) delivered")
         return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+    }
+
+    /// Keys made by `master`'s KME for `slave`, rebuilt from the hubs (which then forget them),
+    /// under the IDs the SAEs know. The one key path for ETSI and SKIP.
+    func fetchKeys(master: String, slave: String, keyIDs: [UUID]) async throws(ETSIError) -> [UserKey] {
+        let atHubs = keyIDs.map { ETSIGroupKeyID.atHubs($0, slave: slave) }
+        let known = Dictionary(uniqueKeysWithValues: zip(atHubs, keyIDs))
+        do {
+            let keys = try await relay.gather(master: master, slave: slave, keyIDs: atHubs)
+            await counters.add(.keysDelivered, keys.count)
+            return keys.map { UserKey(id: known[$0.id] ?? $0.id, value: $0.value) }
+        } catch {
+            await counters.add(.gatherFailures)
+            if case .keysNotFound(let ids) = error { throw ETSIError(.keysNotFound(ids.map { known[$0] ?? $0 })) }
+            throw ETSIError(error)
+        }
     }
 
     // MARK: Request parts

@@ -113,7 +113,7 @@ import Testing
             #expect(status.minKeySize == 32)
             #expect(status.maxKeySize == 16_777_216)
             #expect(status.maxKeyPerRequest == 128)
-            #expect(status.maxSAEIDCount == 0)
+            #expect(status.maxSAEIDCount == 8) // additional slave SAEs are supported (docs/etsi-014.md)
             // The figure follows the PSRD in the pools: the k-th fullest hub's keys of 256 bits.
             let store = network.clientStore("carol")
             var perHub: [Int] = []
