@@ -82,9 +82,27 @@ enum SecretInput {
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
         quiet.c_lflag |= tcflag_t(ECHONL)
+        // Ctrl-C at the prompt must not leave the shell without echo.
+        terminalToRestore = saved
+        let previousINT = signal(SIGINT, restoreTerminalAndExit)
+        let previousTERM = signal(SIGTERM, restoreTerminalAndExit)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
-        defer { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            signal(SIGINT, previousINT)
+            signal(SIGTERM, previousTERM)
+            terminalToRestore = nil
+        }
         guard let line = readLine(strippingNewline: true) else { throw .usage("no PIN typed") }
         return line
     }
+}
+
+/// The terminal settings to put back if a signal ends the process at a PIN prompt (a signal
+/// handler can reach only globals).
+nonisolated(unsafe) private var terminalToRestore: termios?
+
+private func restoreTerminalAndExit(_ signal: Int32) {
+    if var saved = terminalToRestore { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+    _exit(128 + signal)
 }
