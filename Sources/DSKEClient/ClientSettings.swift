@@ -89,6 +89,9 @@ public struct ClientSettings: Sendable {
                   getPSRDBlockSize: config.getPSRDBlockSize, maxPSRDBlockSize: config.maxPSRDBlockSize,
                   defaultKeySize: config.defaultKeySize, maxKeysPerRequest: config.maxKeysPerRequest,
                   lowPoolWarningPercent: config.lowPoolWarningPercent)
+        if let tls = node.tls, let port = tls.skipPort {
+            skip = SKIPEndpoint(host: config.host, port: port, tls: tls, identities: config.encryptorIdentities)
+        }
     }
 
     private static func authenticator(_ setting: AuthenticatorSetting) -> AuthenticatorKind {

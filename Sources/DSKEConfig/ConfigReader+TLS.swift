@@ -3,7 +3,7 @@ import Yams
 
 /// The mutual-TLS parts of a client: its `tls` section and its encryptors' `certificate_identity`.
 extension ConfigReader {
-    static let tlsKeys = ["certificate", "private_key", "ca", "port"]
+    static let tlsKeys = ["certificate", "private_key", "ca", "port", "skip_port"]
 
     /// A client's `tls` section as written, before its port default is known.
     struct TLSSection {
@@ -11,12 +11,14 @@ extension ConfigReader {
         let privateKey: String
         let caBundle: String
         let port: Int?
+        /// Cisco SKIP over TLS 1.3 on this port (docs/skip.md); nil: SKIP not served.
+        let skipPort: Int?
         let place: Place?
         let path: String
 
         func settings(nodePort: Int) -> TLSSettings {
             TLSSettings(certificate: certificate, privateKey: privateKey, caBundle: caBundle,
-                        port: port ?? nodePort + TLSSettings.defaultPortOffset)
+                        port: port ?? nodePort + TLSSettings.defaultPortOffset, skipPort: skipPort)
         }
     }
 
@@ -55,9 +57,14 @@ extension ConfigReader {
             guard let value = integer(member, default: 0, in: 1...65535) else { return nil }
             port = value
         }
+        var skipPort: Int?
+        if let member = members["skip_port"] {
+            guard let value = integer(member, default: 0, in: 1...65535) else { return nil }
+            skipPort = value
+        }
         guard let certificate, let privateKey, let caBundle else { return nil }
         return TLSSection(certificate: certificate, privateKey: privateKey, caBundle: caBundle, port: port,
-                          place: entry.place, path: entry.path)
+                          skipPort: skipPort, place: entry.place, path: entry.path)
     }
 
     mutating func certificateIdentity(_ entry: Entry) -> CertificateIdentity? {
@@ -84,6 +91,13 @@ extension ConfigReader {
                 report(section.place, section.path + ".port", "HTTPS port \(tls.port) is already \(other)'s port")
             } else {
                 taken[tls.port] = node.name + " (HTTPS)"
+            }
+            if let skip = tls.skipPort {
+                if let other = taken[skip] {
+                    report(section.place, section.path + ".skip_port", "SKIP port \(skip) is already \(other)'s port")
+                } else {
+                    taken[skip] = node.name + " (SKIP)"
+                }
             }
         }
         var owners: [CertificateIdentity: String] = [:]

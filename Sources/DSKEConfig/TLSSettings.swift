@@ -13,11 +13,15 @@ public struct TLSSettings: Sendable, Hashable {
     public let caBundle: String
     /// The HTTPS port of the key delivery interface.
     public let port: Int
+    /// Cisco SKIP (docs/skip.md) over TLS 1.3 with the same certificate and CA, on this port
+    /// (`skip_port`); nil: SKIP is not served.
+    public let skipPort: Int?
 
-    public init(certificate: String, privateKey: String, caBundle: String, port: Int) {
+    public init(certificate: String, privateKey: String, caBundle: String, port: Int, skipPort: Int? = nil) {
         self.certificate = certificate
         self.privateKey = privateKey
         self.caBundle = caBundle
         self.port = port
+        self.skipPort = skipPort
     }
 }
