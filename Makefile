@@ -13,7 +13,7 @@ help:
 	@echo "make build   debug build of every target"
 	@echo "make test    build and run every test (unit, fuzz, crash, end-to-end)"
 	@echo "make bench   release build, then every benchmark (figures for docs/performance.md)"
-	@echo "make demo    run the whole flow on the embedded defaults"
+	@echo "make demo    run the whole courier flow (enrol, issue, import, courier-mode network, a key pair) on the embedded defaults"
 	@echo "make clean   remove build products and demo state"
 
 setup:
@@ -48,6 +48,8 @@ bench: setup
 	$(RELEASE_BIN)/dske-bench courier   # needs root: loop-mounted ext4 image, drops the page cache
 	$(RELEASE_BIN)/dske-bench card      # the virtual card in reader 0 (pcscd, vsmartcard-vpcd)
 
+# `swift build` builds psrd-courier next to dske; the demo runs it from there (as root it
+# loop-mounts an ext4 image as the USB stick, otherwise it uses a plain directory and says so).
 demo: build
 	.build/debug/dske demo
 

@@ -30,11 +30,12 @@ extension Topology {
     /// The reference topology (hubs hank, helen, hilary, holly, hugo; clients carol/sam,
     /// celia/serena, cindy, connie/sofia, curtis/sunny+susan) with every setting at its default,
     /// its data and run directories inside `scratch`.
-    static func writeDemoConfiguration(to path: String, scratch: String, basePort: Int?) throws(CLIError) {
+    static func writeDemoConfiguration(to path: String, scratch: String, basePort: Int?,
+                                       outOfBand: String = "http") throws(CLIError) {
         var lines: [String] = []
         if let basePort { lines.append("base_port: \(basePort)") }
         lines += [
-            "out_of_band: http",
+            "out_of_band: \(outOfBand)",
             "data_directory: \(scratch)/data",
             "run_directory: \(scratch)/run",
             "hubs:",

@@ -120,7 +120,7 @@ struct ManagerCommandTests {
             ("get-key", ["--master", "--slave", "--size", "--number"]),
             ("get-key-with-ids", ["--master", "--slave", "<key-id>"]),
             ("get-key-pair", ["--master", "--slave", "--size", "--number"]),
-            ("demo", ["--base-port", "--keep"]),
+            ("demo", ["--base-port", "--keep", "--http", "psrd-courier", "courier"]),
         ]
         for (command, words) in expectations {
             let result = try await DSKEProcess.run([command, "--help"])
@@ -133,15 +133,17 @@ struct ManagerCommandTests {
         #expect(usage.status == 64, "usage errors exit 64: \(usage)")
     }
 
-    @Test("dske demo: the default network in a scratch directory, one key pair, nothing left behind")
-    func demo() async throws {
+    @Test("dske demo: the courier flow (or --http) on the default network in a scratch directory, one key pair, nothing left behind",
+          arguments: [[], ["--http"]])
+    func demo(_ mode: [String]) async throws {
         let base = await PortAllocator.shared.range(count: 10)
         let scratch = try makeScratchDirectory("dske-e2e-demo")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         await NetworkSlots.shared.acquire()
         let result: DSKEProcess.Result
         do {
-            result = try await DSKEProcess.run(["demo", "--base-port", String(base)], environment: ["TMPDIR": scratch])
+            result = try await DSKEProcess.run(["demo", "--base-port", String(base)] + mode, timeout: .seconds(300),
+                                               environment: ["TMPDIR": scratch])
             await NetworkSlots.shared.release()
         } catch {
             await NetworkSlots.shared.release()
@@ -154,6 +156,20 @@ struct ManagerCommandTests {
         }
         #expect(keyLines.count == 1, "\(result.stdout)")
         #expect(result.stderr.contains("match"))
+        if mode.isEmpty {
+            // Every step of the courier flow said what it did, and the medium was one line's choice.
+            for step in ["USB medium: ", "psrd-courier enrol --hub hank --client carol", "psrd-courier issue --hub hank",
+                         "psrd-courier import --from", "carol: enrolled at 5 hubs", "curtis: enrolled at 5 hubs",
+                         "5 copies each imported", "in courier mode"] {
+                #expect(result.stdout.contains(step), "\(step): \(result.stdout)")
+            }
+            #expect(result.stdout.components(separatedBy: "USB medium: ").count == 2, "\(result.stdout)")
+        } else {
+            #expect(!result.stdout.contains("psrd-courier"), "\(result.stdout)")
+        }
+        // Nothing of it is still mounted (the loop-mounted medium lived in the scratch directory).
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        #expect(!mounts.contains(scratch), "\(mounts)")
         // The scratch directory is gone and no node listens on the demo's ports.
         #expect((try FileManager.default.contentsOfDirectory(atPath: scratch)).isEmpty)
         for port in base..<base + 10 { #expect(PortAllocator.isFree(port), "port \(port) still held") }
