@@ -27,6 +27,8 @@ extension ConfigReader {
         var tls: TLSSection?
         /// SAE ID -> identity written for it (nil: the default, `cn:<SAE ID>`).
         var identities: [String: CertificateIdentity?] = [:]
+        /// Where each SAE (its name, or its certificate_identity when written) is, for reports.
+        var places: [String: (place: Place?, path: String)] = [:]
     }
 
     mutating func tlsSection(_ entry: Entry) -> TLSSection? {
@@ -80,6 +82,7 @@ extension ConfigReader {
     /// HTTPS ports must not collide with any node's port or with each other, and two SAEs must
     /// not share an identity (a certificate would then name both).
     mutating func checkSecurity(_ nodes: [NodeConfiguration], sections: [String: ClientSecurity]) {
+        let places = sections.values.reduce(into: [String: (place: Place?, path: String)]()) { $0.merge($1.places) { first, _ in first } }
         var taken: [Int: String] = [:]
         for node in nodes { taken[node.port] = node.name }
         for node in nodes {
@@ -105,7 +108,8 @@ extension ConfigReader {
             for sae in node.encryptors {
                 guard let identity = node.encryptorIdentities[sae] else { continue }
                 if let first = owners[identity] {
-                    report(nil, "clients", "encryptors '\(first)' and '\(sae)' have the same certificate identity \(identity)")
+                    report(places[sae]?.place, places[sae]?.path ?? "clients",
+                           "encryptors '\(first)' and '\(sae)' have the same certificate identity \(identity)")
                 } else {
                     owners[identity] = sae
                 }

@@ -161,10 +161,14 @@ struct ConfigReader {
             let read = nodeList(entry, allowed: Self.clientKeys) { reader, members, path in
                 var security = ClientSecurity(tls: members["tls"].flatMap { reader.tlsSection($0) })
                 guard let encryptors = members["encryptors"], !reader.isNull(encryptors.value) else { return ([PlacedName](), security) }
-                let saes = reader.nodeList(encryptors, allowed: Self.encryptorKeys) { reader, members, _ in
-                    members["certificate_identity"].flatMap { reader.certificateIdentity($0) }
+                let saes = reader.nodeList(encryptors, allowed: Self.encryptorKeys) { reader, members, path in
+                    let written = members["certificate_identity"]
+                    return (written.flatMap { reader.certificateIdentity($0) }, written?.place, written?.path ?? path)
                 }
-                for sae in saes { security.identities[sae.name.name] = sae.extra }
+                for sae in saes {
+                    security.identities[sae.name.name] = sae.extra.0
+                    security.places[sae.name.name] = (sae.extra.1 ?? sae.name.place, sae.extra.2)
+                }
                 return (saes.map(\.name), security)
             }
             clientEntries = read.map { (name: $0.name, encryptors: $0.extra.0) }
