@@ -61,13 +61,16 @@ struct CardBench: AsyncParsableCommand {
               - name: hank
             clients:
               - name: carol
+              - name: dave
             """.write(toFile: root + "/dske-config.yaml", atomically: true, encoding: .utf8)
         let pin = root + "/pin"
         _ = FileManager.default.createFile(atPath: pin, contents: Data("246810\n".utf8), attributes: [.posixPermissions: 0o600])
         let config = ["--config", root + "/dske-config.yaml"]
         let card = ["--pin-file", pin]
+        // The card subcommands need no configuration: they only talk to the card.
         func courierRun(_ arguments: [String]) throws -> Sample {
-            let result = try Self.run(courier, arguments + config, environment: ["PSRD_COURIER_APDU_STATS": "1"])
+            let result = try Self.run(courier, arguments + (arguments[0] == "card" ? [] : config),
+                                      environment: ["PSRD_COURIER_APDU_STATS": "1"])
             guard result.status == 0 else { throw ValidationError("psrd-courier \(arguments.joined(separator: " ")): \(result.output)") }
             return Self.sample(result)
         }
@@ -75,8 +78,11 @@ struct CardBench: AsyncParsableCommand {
         var start = Double.infinity
         var enrol = Sample(seconds: .infinity), importKey = Sample(seconds: .infinity)
         var issue = Sample(seconds: .infinity), importCard = Sample(seconds: .infinity)
+        var importKeyFile = Sample(seconds: .infinity)
         let medium = root + "/medium"
         try FileManager.default.createDirectory(atPath: medium, withIntermediateDirectories: true)
+        // dave has a key file: the same import without a card, for the card's share of the time.
+        _ = try courierRun(["enrol", "--hub", "hank", "--client", "dave", "--key-file", root + "/dave.key"])
         for round in 0..<rounds {
             start = min(start, try Self.run(courier, ["--version"]).seconds)
             if round > 0 { _ = try courierRun(["card", "erase"] + card) }
@@ -85,6 +91,10 @@ struct CardBench: AsyncParsableCommand {
             _ = try courierRun(["issue", "--hub", "hank", "--client", "carol", "--to", medium, "--size", usbBundle,
                                 "--allow-any-target"])
             importKey = Self.best(importKey, try courierRun(["import", "--from", medium, "--node", "carol", "--card", "--wipe"] + card))
+            _ = try courierRun(["issue", "--hub", "hank", "--client", "dave", "--to", medium, "--size", usbBundle,
+                                "--allow-any-target"])
+            importKeyFile = Self.best(importKeyFile, try courierRun(["import", "--from", medium, "--node", "dave",
+                                                                     "--key-file", root + "/dave.key", "--wipe"]))
             issue = Self.best(issue, try courierRun(["issue", "--hub", "hank", "--client", "carol", "--to", "card:" + cardReader,
                                                      "--size", cardBundle] + card))
             importCard = Self.best(importCard, try courierRun(["import", "--from", "card:" + cardReader, "--node", "carol",
@@ -92,7 +102,8 @@ struct CardBench: AsyncParsableCommand {
             _ = try courierRun(["import", "--node", "hank"])
         }
         let mode = extended ? "extended" : "short"
-        var figures: [(String, String)] = [("card.\(mode).process_start", Self.ms(start))]
+        var figures: [(String, String)] = [("card.\(mode).process_start", Self.ms(start)),
+                                           ("card.\(mode).import_usb_\(usbBundle)_with_key_file", Self.ms(importKeyFile.seconds))]
         for (name, sample) in [("enrol", enrol), ("import_usb_\(usbBundle)_with_card_key", importKey),
                                ("issue_to_card_\(cardBundle)", issue), ("import_from_card_\(cardBundle)_and_delete", importCard)] {
             figures.append(("card.\(mode).\(name)", Self.ms(sample.seconds)))

@@ -88,7 +88,7 @@ struct IssueCommand: AsyncParsableCommand {
         let outcome = try job.run()
         print("bundle \(outcome.bundleID) for \(client): \(outcome.clientBundle)")
         summary(outcome, verified: outcome.verified ? "read back and verified" : "not verified (--no-verify)")
-        print("next: psrd-courier import --from \(target) --node \(client) --key-file <\(client)'s key file>, "
+        print("next: psrd-courier import --from \(target) --node \(client) --key-file <\(client)'s key file> (or --card), "
               + "and psrd-courier import --node \(hub)")
     }
 
