@@ -81,13 +81,27 @@ struct NodeImportRoute: Sendable {
             guard !block.peer.isEmpty, block.peer.utf8.count <= 128, !block.peer.contains("/") else {
                 throw .badRequest("Invalid 'peer': 1 to 128 characters without '/'.", details: ["field": "peer"])
             }
-            guard block.path == store.stagingPath(for: uuid) else {
+            guard Self.isStagingPath(block.path, of: store.stagingPath(for: uuid)) else {
                 throw .badRequest("Invalid 'path': only the node's own staging file for the block is accepted.",
                                   details: ["uuid": .string(uuid.lowercased), "expected": .string(store.stagingPath(for: uuid))])
             }
             staged.append(StagedBlock(peer: block.peer, owner: owner, uuid: uuid, path: block.path))
         }
         return staged
+    }
+
+    /// The path names the store's staging file itself: the same file name in the same directory,
+    /// however the two spell the directory (psrd-courier may reach the data directory through
+    /// another path, a symlink say).
+    static func isStagingPath(_ path: String, of expected: String) -> Bool {
+        if path == expected { return true }
+        let given = path as NSString, wanted = expected as NSString
+        guard given.lastPathComponent == wanted.lastPathComponent,
+              let directory = realpath(given.deletingLastPathComponent, nil) else { return false }
+        defer { free(directory) }
+        guard let expectedDirectory = realpath(wanted.deletingLastPathComponent, nil) else { return false }
+        defer { free(expectedDirectory) }
+        return strcmp(directory, expectedDirectory) == 0
     }
 
     /// 127.0.0.0/8, ::1, and IPv4-mapped loopback.

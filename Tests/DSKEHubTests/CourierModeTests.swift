@@ -142,6 +142,14 @@ import Testing
             #expect(missing.status == 400, "\(missing)")
             #expect(FileManager.default.fileExists(atPath: elsewhere), "a refused path is never touched")
             #expect(await hub.store.levels().isEmpty)
+            // The store's own staging file, reached through a symlink to the data directory, is fine.
+            let link = hub.scratch.path + "/link"
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: hub.storeDirectory)
+            let staged = try Self.stage(hub, uuid: uuid)
+            let viaLink = try await Self.postImport(hub, NodeImportRequest(bundleID: UUID().lowercased, blocks: [
+                .init(peer: "carol", owner: "client", uuid: uuid.lowercased, path: link + "/blocks/" + (staged.path as NSString).lastPathComponent)]))
+            #expect(viaLink.status == 200, "\(viaLink)")
+            #expect(await hub.store.levels().count == 1)
         }
     }
 }
