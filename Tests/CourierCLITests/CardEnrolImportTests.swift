@@ -65,6 +65,30 @@ extension CardCLITests {
             }
         }
 
+        @Test func aCardPulledDuringEnrolmentRecordsNothingAndEnrolsAgain() async throws {
+            try await CardFixture.with { card in
+                let workspace = try Workspace()
+                let pin = try workspace.secretFile("pin", CardCLITests.pin)
+                // Through the commit record, then off during the key's UPDATE BINARY.
+                try card.pull(afterUpdates: 1)
+                let pulled = try workspace.courier("enrol", "--hub", "hank", "--client", "carol", "--card", "--pin-file", pin)
+                #expect(pulled.status == 1 && pulled.stderr.contains("the card was removed"), "\(pulled)")
+                let keystore = workspace.dataDirectory("hank") + "/courier/keystore.json"
+                let recorded = (try? String(contentsOfFile: keystore, encoding: .utf8)) ?? ""
+                #expect(!recorded.contains("\"carol\""), "the hub recorded a key no card holds")
+                try card.insert()
+
+                let status = try workspace.courier("card", "status", "--json")
+                #expect(status.stdout.contains("\"state\" : \"incomplete\""), "\(status)")
+                // The same PIN finishes the job; the card and the hub then agree on the key.
+                _ = try workspace.enrolCard("carol", at: "hank", pinFile: pin, card: card)
+                let json = try #require(try JSONSerialization.jsonObject(
+                    with: Data(try workspace.courier("card", "status", "--json").stdout.utf8)) as? [String: Any])
+                let keyID = try #require((json["identity"] as? [String: Any])?["key_id"] as? String)
+                #expect(try String(contentsOfFile: keystore, encoding: .utf8).contains("\"key_id\":\"\(keyID)\""))
+            }
+        }
+
         @Test func aCardForAnotherClientOrHubIsTheWrongCard() async throws {
             try await CardFixture.withCarol { _, workspace, pin in
                 _ = try workspace.enrol("dave", at: "hank")
