@@ -86,4 +86,13 @@ struct TLSConfigurationTests {
         let shared = issues("  - name: carol\n    encryptors:\n      - name: sam\n      - name: sue\n        certificate_identity: cn:sam\n")
         #expect(shared.contains { $0.hasPrefix("t.yaml:10:31: clients[0].encryptors[1].certificate_identity: encryptors 'sam' and 'sue' have the same certificate identity cn:sam") }, "\(shared)")
     }
+
+    @Test func shippedExampleIsValid() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/examples/dske-config.tls.yaml").path
+        let config = try DSKEConfiguration.load(path: path, checkFiles: false)
+        #expect(config.clients.filter { $0.tls != nil }.map(\.name) == ["carol", "celia", "connie", "curtis"])
+        #expect(config.client(named: "curtis")?.tls?.port == 10109)
+        #expect(config.encryptorIdentities["susan"] == CertificateIdentity(kind: .uri, value: "urn:dske:sae:susan"))
+    }
 }
