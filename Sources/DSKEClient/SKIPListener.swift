@@ -2,6 +2,8 @@ import DSKEConfig
 import DSKECore
 import DSKEService
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOSSL
 import Synchronization
@@ -38,7 +40,6 @@ final class SKIPListener: Sendable {
         }
         let routes = interface.routes()
         let router = Router(context: NodeRequestContext.self)
-        router.add(middleware: SKIPConnectionClose())
         router.add(middleware: JSONErrorMiddleware(routes: RouteTable(routes), logger: logger))
         router.add(middleware: CallerIdentityMiddleware(certificates: secure?.identities))
         for route in routes {
@@ -52,7 +53,7 @@ final class SKIPListener: Sendable {
         do {
             let app = Application(
                 router: router,
-                server: try secure?.serverBuilder() ?? .http1(),
+                server: try serverBuilder(secure),
                 configuration: .init(address: .hostname(host, port: endpoint.port), serverName: nil),
                 onServerRunning: { [self] channel in
                     let actual = channel.localAddress?.port ?? 0
@@ -67,6 +68,13 @@ final class SKIPListener: Sendable {
         bound.withLock { $0 = nil }
     }
 
+    /// HTTP/1.1 (over TLS when configured) with `SKIPConnectionClose` on every connection.
+    private func serverBuilder(_ secure: SecureListener?) throws -> HTTPServerBuilder {
+        let http = HTTP1Channel.Configuration(additionalChannelHandlers: [SKIPConnectionClose()])
+        guard let secure else { return .http1(configuration: http) }
+        return try .tls(.http1(configuration: http), tlsConfiguration: secure.tlsConfiguration)
+    }
+
     /// The node's mutual-TLS setup, held to TLS 1.3 as the draft requires (its mandatory suite,
     /// TLS_AES_256_GCM_SHA384, is always enabled in TLS 1.3).
     private func secureListener(_ tls: TLSSettings) throws(TLSSetupError) -> SecureListener {
@@ -74,18 +82,5 @@ final class SKIPListener: Sendable {
         var configuration = base.tlsConfiguration
         configuration.minimumTLSVersion = .tlsv13
         return SecureListener(host: endpoint.host, port: endpoint.port, tlsConfiguration: configuration, identities: base.identities)
-    }
-}
-
-/// A client that sends `Connection: close` reads the answer to EOF (some SKIP clients do): the
-/// server closes after the response (Hummingbird does for that header) and says so in it.
-struct SKIPConnectionClose: RouterMiddleware {
-    typealias Context = NodeRequestContext
-
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        if request.headers[.connection] == "close" { response.headers[.connection] = "close" }
-        return response
     }
 }

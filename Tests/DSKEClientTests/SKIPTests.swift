@@ -123,12 +123,15 @@ import Testing
     @Test func connectionCloseIsHonoured() async throws {
         try await Self.withSKIP { network in
             let port = try await network.skipPort("carol")
-            let request = "GET /entropy HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: sam\r\nConnection: close\r\n\r\n"
-            let answer = try RawSocket.exchange(port: port, request: Array(request.utf8))
-            let text = String(decoding: answer, as: UTF8.self)
-            #expect(text.hasPrefix("HTTP/1.1 200"), "\(text.prefix(200))")
-            #expect(text.lowercased().contains("connection: close"))
-            #expect(text.hasSuffix("}"))
+            // Any letter case, among other tokens, and on an error answer too.
+            for (path, value) in [("/entropy", "close"), ("/entropy", "Close"), ("/capabilities", "keep-alive, CLOSE"), ("/nowhere", "close")] {
+                let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: sam\r\nConnection: \(value)\r\n\r\n"
+                let answer = try RawSocket.exchange(port: port, request: Array(request.utf8))
+                let text = String(decoding: answer, as: UTF8.self)
+                #expect(text.hasPrefix(path == "/nowhere" ? "HTTP/1.1 404" : "HTTP/1.1 200"), "\(value): \(text.prefix(200))")
+                #expect(text.lowercased().contains("connection: close"), "\(value)")
+                #expect(text.hasSuffix("}"), "\(value)")
+            }
         }
     }
 
