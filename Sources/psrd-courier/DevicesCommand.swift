@@ -20,8 +20,17 @@ struct DevicesCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    /// What a card in a reader is, as far as its public identity tells (no PIN).
+    struct CardReport: Encodable {
+        let reader: String
+        /// enrolled, incomplete, blank (no DSKE application), or unreadable.
+        let state: String
+        let identity: CardIdentity?
+    }
+
     struct Report: Encodable {
         let readers: [ReaderInfo]
+        let cards: [CardReport]
         let pcscError: String?
         let usbDevices: [USBDevice]
         let usbError: String?
@@ -29,7 +38,7 @@ struct DevicesCommand: AsyncParsableCommand {
         let notes: [String]
 
         enum CodingKeys: String, CodingKey {
-            case readers, notes
+            case readers, cards, notes
             case pcscError = "pcsc_error"
             case usbDevices = "usb_devices"
             case usbError = "usb_error"
@@ -39,9 +48,12 @@ struct DevicesCommand: AsyncParsableCommand {
 
     func run() async throws {
         var readers: [ReaderInfo] = []
+        var cards: [CardReport] = []
         var pcscError: PCSCError?
         do {
-            readers = try PCSCContext().readers()
+            let context = try PCSCContext()
+            readers = try context.readers()
+            cards = readers.filter { $0.cardPresent && !$0.exclusive && !$0.mute }.map { Self.card(in: $0.name, context: context) }
         } catch {
             pcscError = error
         }
@@ -54,7 +66,7 @@ struct DevicesCommand: AsyncParsableCommand {
             notes.append("pcscd runs but lists no smart-card reader: connect one")
         }
         notes += devices.notes
-        let report = Report(readers: readers, pcscError: pcscError.map(\.description), usbDevices: devices.usbDevices,
+        let report = Report(readers: readers, cards: cards, pcscError: pcscError.map(\.description), usbDevices: devices.usbDevices,
                             usbError: devices.usbError.map(\.description),
                             removableBlockDevices: devices.removableBlockDevices, notes: notes)
         if json {
@@ -69,10 +81,15 @@ struct DevicesCommand: AsyncParsableCommand {
     private func text(_ report: Report) -> String {
         var sections: [String] = []
         if !report.readers.isEmpty {
-            var rows = [["READER", "CARD", "ATR"]]
+            var rows = [["READER", "CARD", "DSKE", "ATR"]]
             for reader in report.readers {
                 let state = reader.cardPresent ? (reader.mute ? "present (mute)" : reader.inUse ? "present (in use)" : "present") : "empty"
-                rows.append([reader.name, state, reader.atr ?? "-"])
+                let card = report.cards.first { $0.reader == reader.name }
+                let dske = card.map { card in
+                    card.identity.map { "\($0.node) (\($0.role.rawValue)) at \($0.hub)" + (card.state == "enrolled" ? "" : ", \(card.state)") }
+                        ?? card.state
+                } ?? "-"
+                rows.append([reader.name, state, dske, reader.atr ?? "-"])
             }
             sections.append("Smart-card readers (PC/SC):\n" + indent(Table.render(rows)))
         }
@@ -100,6 +117,16 @@ struct DevicesCommand: AsyncParsableCommand {
         }
         if !report.notes.isEmpty { sections.append(report.notes.map { "note: \($0)" }.joined(separator: "\n")) }
         return sections.joined(separator: "\n\n")
+    }
+
+    /// The card's public identity, read without the PIN (the session resets the card after).
+    static func card(in reader: String, context: PCSCContext) -> CardReport {
+        guard let card = try? DSKECard.connect(context: context, reader: reader) else {
+            return CardReport(reader: reader, state: "unreadable", identity: nil)
+        }
+        defer { card.disconnect() }
+        guard let status = try? card.status() else { return CardReport(reader: reader, state: "unreadable", identity: nil) }
+        return CardReport(reader: reader, state: status.state.rawValue, identity: status.identity)
     }
 
     private func indent(_ text: String) -> String {

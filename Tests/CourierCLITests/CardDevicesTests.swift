@@ -15,6 +15,8 @@ extension CardCLITests {
                 let readers = try #require(report["readers"] as? [[String: Any]])
                 #expect(readers.contains { $0["name"] as? String == card.reader && $0["card_present"] as? Bool == true }, "\(json)")
                 #expect(report["usb_devices"] is [Any] && report["removable_block_devices"] is [Any])
+                let cards = try #require(report["cards"] as? [[String: Any]])
+                #expect(cards.contains { $0["reader"] as? String == card.reader && $0["state"] as? String == "blank" }, "\(json)")
 
                 try card.pull()
                 let empty = try workspace.courier("card", "status")
