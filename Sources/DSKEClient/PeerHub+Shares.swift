@@ -194,9 +194,9 @@ extension PeerHub {
             return all(fail(.badResponse("the answer holds a share of a key that was not asked for")))
         }
         var results = all(.notFound)
-        for share in answer.shares {
-            results[share.userKeyID] = await open(index: share.shareIndex, pad: share.encryptionKeyAllocation,
-                                                  encrypted: share.encryptedShareValue)
+        let pads = await store.take(peer: name, allocations: answer.shares.map(\.encryptionKeyAllocation))
+        for (share, pad) in zip(answer.shares, pads) {
+            results[share.userKeyID] = open(index: share.shareIndex, pad: pad, encrypted: share.encryptedShareValue)
         }
         return results
     }
@@ -227,10 +227,22 @@ extension PeerHub {
 
     /// Takes the pad the hub named from the hub-owned pool and removes it.
     private func open(index: Int, pad: Allocation, encrypted: [UInt8]) async -> Result<ShamirShare, HubFailure> {
-        let bytes: [UInt8]
+        let taken: Result<[UInt8], PSRDError>
         do {
-            bytes = try await store.take(peer: name, allocation: pad)
+            taken = .success(try await store.take(peer: name, allocation: pad))
         } catch {
+            taken = .failure(error)
+        }
+        return open(index: index, pad: taken, encrypted: encrypted)
+    }
+
+    /// Removes the pad, already taken from the hub-owned pool, from the share.
+    private func open(index: Int, pad: Result<[UInt8], PSRDError>, encrypted: [UInt8]) -> Result<ShamirShare, HubFailure> {
+        let bytes: [UInt8]
+        switch pad {
+        case .success(let taken):
+            bytes = taken
+        case .failure(let error):
             switch error {
             case .storage(let why): return .failure(fail(.local("PSRD store: \(why)")))
             case .unknownBlock(let block): return .failure(fail(.unknownHubBlock(block)))

@@ -64,3 +64,17 @@ public enum PoolOwner: String, Sendable, Codable, CaseIterable {
     case client
     case hub
 }
+
+extension Allocation: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"fragments\":")
+        writer.array(fragments) { $1.write(to: &$0) }
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let fragments = value.directObject?["fragments"]?.directList(of: Fragment.self),
+              let allocation = try? Allocation(fragments: fragments) else { return nil }
+        self = allocation
+    }
+}

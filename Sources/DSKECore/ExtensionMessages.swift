@@ -213,7 +213,7 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
         var ids: [UUID] = []
         ids.reserveCapacity(texts.count)
         for text in texts {
-            guard text.utf8.count == 36, let uuid = UUID(uuidString: text), uuid.lowercased == text else {
+            guard let uuid = UUID(canonical: text) else {
                 throw DecodingError.dataCorruptedError(forKey: .keyIDs, in: container,
                     debugDescription: "a key ID is not a canonical lowercase hyphenated UUID")
             }
@@ -269,5 +269,85 @@ extension KeyedDecodingContainer {
         guard Set(ids).count == ids.count else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "a key ID appears twice")
         }
+    }
+}
+
+// MARK: The batch messages without Codable (see `DirectWireMessage`)
+
+extension BatchKeyShare: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"user_key_id\":")
+        writer.uuid(userKeyID)
+        writer.raw(",")
+        DirectSharePayload.write(index: shareIndex, allocation: encryptionKeyAllocation, value: encryptedShareValue, to: &writer)
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let object = value.directObject, let userKeyID = object["user_key_id"]?.directCanonicalUUID,
+              let payload = DirectSharePayload(object) else { return nil }
+        self.init(userKeyID: userKeyID, shareIndex: payload.index, encryptionKeyAllocation: payload.allocation,
+                  encryptedShareValue: payload.value)
+    }
+}
+
+extension PostKeySharesRequest: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"master_client_name\":")
+        writer.string(masterClientName)
+        writer.saePair(master: masterSAEID, slave: slaveSAEID)
+        writer.raw(",\"shares\":")
+        writer.array(shares) { $1.write(to: &$0) }
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let object = value.directObject,
+              let masterClientName = object["master_client_name"]?.directString,
+              let masterSAEID = object["master_sae_id"]?.directString,
+              let slaveSAEID = object["slave_sae_id"]?.directString,
+              let shares = object["shares"]?.directList(of: BatchKeyShare.self), shares.map(\.userKeyID).isValidBatch else { return nil }
+        self.init(masterClientName: masterClientName, masterSAEID: masterSAEID, slaveSAEID: slaveSAEID, shares: shares)
+    }
+}
+
+extension FetchKeySharesRequest: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"client_name\":")
+        writer.string(clientName)
+        writer.saePair(master: masterSAEID, slave: slaveSAEID)
+        writer.raw(",\"key_ids\":")
+        writer.array(keyIDs) { $0.uuid($1) }
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let object = value.directObject,
+              let clientName = object["client_name"]?.directString,
+              let masterSAEID = object["master_sae_id"]?.directString,
+              let slaveSAEID = object["slave_sae_id"]?.directString,
+              let texts = object["key_ids"]?.directArray else { return nil }
+        var keyIDs: [UUID] = []
+        keyIDs.reserveCapacity(texts.count)
+        for text in texts {
+            guard let id = text.directCanonicalUUID else { return nil }
+            keyIDs.append(id)
+        }
+        guard keyIDs.isValidBatch else { return nil }
+        self.init(clientName: clientName, masterSAEID: masterSAEID, slaveSAEID: slaveSAEID, keyIDs: keyIDs)
+    }
+}
+
+extension FetchKeySharesResponse: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"shares\":")
+        writer.array(shares) { $1.write(to: &$0) }
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let shares = value.directObject?["shares"]?.directList(of: BatchKeyShare.self), shares.count <= KeyShareBatch.maxCount,
+              Set(shares.map(\.userKeyID)).count == shares.count else { return nil }
+        self.init(shares: shares)
     }
 }

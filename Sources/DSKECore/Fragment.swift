@@ -40,7 +40,7 @@ public struct Fragment: Hashable, Sendable {
     }
 
     static func parseUUID(_ text: Substring) throws(PSRDError) -> UUID {
-        guard text.utf8.count == 36, let uuid = UUID(uuidString: String(text)), uuid.lowercased == text else {
+        guard let uuid = UUID(canonical: text) else {
             throw .malformedAllocation("block UUID '\(excerpt(text, 40))' is not a canonical lowercase UUID")
         }
         return uuid
@@ -86,5 +86,24 @@ extension Fragment: Codable {
         try container.encode(blockUUID.lowercased, forKey: .blockUUID)
         try container.encode(start, forKey: .start)
         try container.encode(size, forKey: .size)
+    }
+}
+
+extension Fragment: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"block_uuid\":")
+        writer.uuid(blockUUID)
+        writer.raw(",\"start\":")
+        writer.integer(start)
+        writer.raw(",\"size\":")
+        writer.integer(size)
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let object = value.directObject, let uuid = object["block_uuid"]?.directCanonicalUUID,
+              let start = object["start"]?.directInteger, let size = object["size"]?.directInteger,
+              let fragment = try? Fragment(blockUUID: uuid, start: start, size: size) else { return nil }
+        self = fragment
     }
 }

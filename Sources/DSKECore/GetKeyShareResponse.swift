@@ -31,3 +31,16 @@ public struct GetKeyShareResponse: WireMessage, Hashable {
         try container.encode(StrictBase64.encode(encryptedShareValue), forKey: .encryptedShareValue)
     }
 }
+
+extension GetKeyShareResponse: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{")
+        DirectSharePayload.write(index: shareIndex, allocation: encryptionKeyAllocation, value: encryptedShareValue, to: &writer)
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let payload = value.directObject.flatMap(DirectSharePayload.init) else { return nil }
+        self.init(shareIndex: payload.index, encryptionKeyAllocation: payload.allocation, encryptedShareValue: payload.value)
+    }
+}

@@ -63,7 +63,9 @@ struct JSONParser {
         guard depth <= Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
         index += 1
         var object = JSONObject()
-        var seen = Set<String>()
+        // Wire objects have a handful of members: a linear search finds duplicates faster than
+        // hashing every name; a set takes over for large objects, so hostile input stays linear.
+        var seen: Set<String>?
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -74,7 +76,14 @@ struct JSONParser {
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in quotes") }
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            let duplicate: Bool
+            if object.count < 16 {
+                duplicate = object.keys.contains(key)
+            } else {
+                if seen == nil { seen = Set(object.keys) }
+                duplicate = !seen!.insert(key).inserted
+            }
+            guard !duplicate else {
                 throw .duplicateKey(field: WireError.fieldPath(path + [AnyCodingKey(key)]))
             }
             skipWhitespace()

@@ -52,8 +52,3 @@ extension PSRDError: CustomStringConvertible {
         }
     }
 }
-
-extension UUID {
-    /// The canonical text form used on the wire: lowercase and hyphenated, as Python's `str(uuid)`.
-    public var lowercased: String { uuidString.lowercased() }
-}

@@ -68,3 +68,27 @@ extension KeyedDecodingContainer {
         return share
     }
 }
+
+extension PostKeyShareRequest: DirectWireMessage {
+    func write(to writer: inout WireWriter) {
+        writer.raw("{\"master_client_name\":")
+        writer.string(masterClientName)
+        writer.saePair(master: masterSAEID, slave: slaveSAEID)
+        writer.raw(",\"user_key_id\":")
+        writer.uuid(userKeyID)
+        writer.raw(",")
+        DirectSharePayload.write(index: shareIndex, allocation: encryptionKeyAllocation, value: encryptedShareValue, to: &writer)
+        writer.raw("}")
+    }
+
+    init?(direct value: JSONValue) {
+        guard let object = value.directObject,
+              let masterClientName = object["master_client_name"]?.directString,
+              let masterSAEID = object["master_sae_id"]?.directString,
+              let slaveSAEID = object["slave_sae_id"]?.directString,
+              let userKeyID = object["user_key_id"]?.directCanonicalUUID,
+              let payload = DirectSharePayload(object) else { return nil }
+        self.init(masterClientName: masterClientName, masterSAEID: masterSAEID, slaveSAEID: slaveSAEID, userKeyID: userKeyID,
+                  shareIndex: payload.index, encryptionKeyAllocation: payload.allocation, encryptedShareValue: payload.value)
+    }
+}

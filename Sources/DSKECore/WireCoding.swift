@@ -21,6 +21,16 @@ public enum WireCoding {
     }
 
     public static func encode<T: WireMessage>(_ value: T) -> [UInt8] {
+        if let direct = value as? any DirectWireMessage {
+            var writer = WireWriter()
+            direct.write(to: &writer)
+            return writer.bytes
+        }
+        return codableEncode(value)
+    }
+
+    /// The Codable path, which defines the wire form (`DirectWireMessage` types must match it).
+    static func codableEncode<T: WireMessage>(_ value: T) -> [UInt8] {
         do {
             return JSONWriter.write(try WireEncoderImpl.encode(value))
         } catch {
@@ -47,6 +57,14 @@ public enum WireCoding {
 
     /// Interprets an already parsed value as a message.
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(WireError) -> T {
+        if let direct = T.self as? any DirectWireMessage.Type, let message = direct.init(direct: value) {
+            return message as! T
+        }
+        return try codableDecode(type, from: value)
+    }
+
+    /// The Codable path: the definition of what a message accepts, and the errors it names.
+    static func codableDecode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(WireError) -> T {
         do {
             return try WireDecoderImpl.decode(type, from: value, path: [])
         } catch {

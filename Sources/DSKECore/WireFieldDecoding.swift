@@ -20,7 +20,7 @@ extension KeyedDecodingContainer {
     /// spelling is accepted, so one message has one text form.
     func decodeCanonicalUUID(forKey key: Key) throws -> UUID {
         let text = try decode(String.self, forKey: key)
-        guard text.utf8.count == 36, let uuid = UUID(uuidString: text), uuid.lowercased == text else {
+        guard let uuid = UUID(canonical: text) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: self,
                 debugDescription: "not a canonical lowercase hyphenated UUID")
         }

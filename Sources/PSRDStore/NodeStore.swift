@@ -81,6 +81,12 @@ public actor NodeStore {
         return bytes
     }
 
+    /// `take` for each allocation in turn, in one call: a batch answer names one pad per share,
+    /// and each succeeds or fails on its own, exactly as separate `take`s would.
+    public func take(peer: String, allocations: [Allocation]) -> [Result<[UInt8], PSRDError>] {
+        allocations.map { allocation in Result { () throws(PSRDError) in try take(peer: peer, allocation: allocation) } }
+    }
+
     /// Reads the bytes `peer` named, after the same checks as `take`, without using them up: a
     /// MAC key can be checked first and taken only if the tag is valid, so a forged signature
     /// burns no PSRD. The bytes stay unused until `take`.

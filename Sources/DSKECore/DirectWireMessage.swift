@@ -1,0 +1,102 @@
+import Foundation
+
+/// A message on the hot path of key requests (share batches, allocations), written and read
+/// without the Codable machinery. The Codable conformance stays the definition: `write` must
+/// produce the bytes `WireCoding`'s Codable path produces, and `init?(direct:)` must accept
+/// exactly the values `init(from:)` accepts and build the same message (both checked by tests).
+///
+/// `init?(direct:)` answers nil for anything it does not recognise as valid; `WireCoding` then
+/// runs the Codable decoder, whose error names the field. So the fast path changes no error.
+protocol DirectWireMessage: WireMessage {
+    func write(to writer: inout WireWriter)
+    init?(direct value: JSONValue)
+}
+
+/// Field readers for `init?(direct:)`, each as strict as its Codable counterpart.
+extension JSONValue {
+    var directObject: JSONObject? {
+        if case .object(let object) = self { object } else { nil }
+    }
+
+    var directArray: [JSONValue]? {
+        if case .array(let elements) = self { elements } else { nil }
+    }
+
+    var directString: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
+    /// An integer literal (no fraction or exponent) that fits an `Int`.
+    var directInteger: Int? {
+        if case .number(let number) = self { number.integer(as: Int.self) } else { nil }
+    }
+
+    /// `decodeCanonicalUUID`.
+    var directCanonicalUUID: UUID? { directString.flatMap { UUID(canonical: $0) } }
+
+    /// `decodeSharePad`: non-empty canonical base64 exactly as long as the pad.
+    func directSharePad(size: Int) -> [UInt8]? {
+        guard let text = directString, let bytes = StrictBase64.decode(text), !bytes.isEmpty, bytes.count == size else {
+            return nil
+        }
+        return bytes
+    }
+}
+
+extension JSONValue {
+    /// An array whose elements all read as `T`.
+    func directList<T: DirectWireMessage>(of type: T.Type) -> [T]? {
+        guard let elements = directArray else { return nil }
+        var list: [T] = []
+        list.reserveCapacity(elements.count)
+        for element in elements {
+            guard let item = T(direct: element) else { return nil }
+            list.append(item)
+        }
+        return list
+    }
+}
+
+/// The three members every share carries: `share_index` (in `KeyShare.indexRange`),
+/// `encryption_key_allocation` and `encrypted_share_value` (as long as the pad).
+struct DirectSharePayload {
+    let index: Int
+    let allocation: Allocation
+    let value: [UInt8]
+
+    init?(_ object: JSONObject) {
+        guard let index = object["share_index"]?.directInteger, KeyShare.indexRange.contains(index),
+              let allocation = object["encryption_key_allocation"].flatMap(Allocation.init(direct:)),
+              let value = object["encrypted_share_value"]?.directSharePad(size: allocation.size) else { return nil }
+        self.index = index
+        self.allocation = allocation
+        self.value = value
+    }
+
+    /// `"share_index":N,"encryption_key_allocation":{...},"encrypted_share_value":"..."`.
+    static func write(index: Int, allocation: Allocation, value: [UInt8], to writer: inout WireWriter) {
+        writer.raw("\"share_index\":")
+        writer.integer(index)
+        writer.raw(",\"encryption_key_allocation\":")
+        allocation.write(to: &writer)
+        writer.raw(",\"encrypted_share_value\":")
+        writer.base64(value)
+    }
+}
+
+extension WireWriter {
+    /// `,"master_sae_id":"...","slave_sae_id":"..."`.
+    mutating func saePair(master: String, slave: String) {
+        raw(",\"master_sae_id\":")
+        string(master)
+        raw(",\"slave_sae_id\":")
+        string(slave)
+    }
+}
+
+extension Array where Element == UUID {
+    /// `checkBatch`: non-empty, bounded, each key once.
+    var isValidBatch: Bool {
+        !isEmpty && count <= KeyShareBatch.maxCount && Set(self).count == count
+    }
+}

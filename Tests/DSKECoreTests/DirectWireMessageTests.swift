@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import DSKECore
+
+/// The Codable conformances define the wire form; the direct (Codable-free) path of the share
+/// messages must write the same bytes, accept the same values and, for anything it refuses,
+/// leave the error to the Codable path.
+@Suite struct DirectWireMessageTests {
+    func allocation(_ sizes: [Int]) throws -> Allocation {
+        try Allocation(fragments: sizes.enumerated().map { try Fragment(blockUUID: UUID(), start: $0 * 1000 + 7, size: $1) })
+    }
+
+    func share(_ index: Int, bytes: Int = 32) throws -> BatchKeyShare {
+        BatchKeyShare(userKeyID: UUID(), shareIndex: index, encryptionKeyAllocation: try allocation(bytes > 5 ? [bytes - 5, 5] : [bytes]),
+                      encryptedShareValue: SecureRandom.bytes(bytes))
+    }
+
+    /// Both paths write the same bytes, and both read them back to the same message.
+    func expectSamePaths<T: WireMessage & Equatable>(_ message: T) throws {
+        let direct = WireCoding.encode(message)
+        #expect(direct == WireCoding.codableEncode(message))
+        let value = try WireCoding.parse(direct)
+        #expect(try WireCoding.decode(T.self, from: value) == message)
+        #expect(try WireCoding.codableDecode(T.self, from: value) == message)
+        #expect((T.self as? any DirectWireMessage.Type)?.init(direct: value) as? T == message)
+    }
+
+    @Test func uuidsAreSpelledAsFoundationSpellsThemLowercased() {
+        for _ in 0..<200 {
+            let uuid = UUID()
+            #expect(uuid.lowercased == uuid.uuidString.lowercased())
+            #expect(UUID(canonical: uuid.lowercased) == uuid)
+            #expect(UUID(canonical: uuid.uuidString) == (uuid.uuidString == uuid.lowercased ? uuid : nil))
+        }
+    }
+
+    @Test func onlyTheCanonicalUUIDSpellingParses() {
+        let good = "b6ed2299-ba1e-4947-8c30-07aec0247518"
+        #expect(UUID(canonical: good)?.lowercased == good)
+        #expect(UUID(canonical: good[...]) != nil)
+        for bad in ["B6ED2299-BA1E-4947-8C30-07AEC0247518", "b6ed2299ba1e49478c3007aec0247518", "b6ed2299-ba1e-4947-8c30-07aec024751",
+                    "b6ed2299-ba1e-4947-8c30-07aec02475188", "b6ed2299-ba1e-4947-8c30_07aec0247518", "g6ed2299-ba1e-4947-8c30-07aec0247518",
+                    "{6ed2299-ba1e-4947-8c30-07aec0247518", "", " b6ed2299-ba1e-4947-8c30-07aec024751"] {
+            #expect(UUID(canonical: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func shareMessagesMatchTheCodablePath() throws {
+        try expectSamePaths(try allocation([1, 300, 65536]))
+        try expectSamePaths(try Fragment(blockUUID: UUID(), start: 0, size: Int.max))
+        let shares = try (1...5).map { try share($0) } + [try share(15, bytes: 1)]
+        try expectSamePaths(PostKeySharesRequest(masterClientName: "carol \"c\"/\n", masterSAEID: "sam", slaveSAEID: "séb😀",
+                                                  shares: shares))
+        try expectSamePaths(FetchKeySharesResponse(shares: shares))
+        try expectSamePaths(FetchKeySharesResponse(shares: []))
+        try expectSamePaths(FetchKeySharesRequest(clientName: "connie", masterSAEID: "sam", slaveSAEID: "sofia",
+                                                  keyIDs: (0..<7).map { _ in UUID() }))
+        try expectSamePaths(PostKeyShareRequest(masterClientName: "carol", masterSAEID: "sam", slaveSAEID: "sofia", userKeyID: UUID(),
+                                                shareIndex: 3, encryptionKeyAllocation: try allocation([10, 22]),
+                                                encryptedShareValue: SecureRandom.bytes(32)))
+        try expectSamePaths(GetKeyShareResponse(shareIndex: 1, encryptionKeyAllocation: try allocation([32]),
+                                                encryptedShareValue: SecureRandom.bytes(32)))
+    }
+
+    /// Members in another order and unknown members: accepted by both paths alike.
+    @Test func memberOrderAndUnknownMembersDoNotMatter() throws {
+        let json = #"{"extra":[1,{"a":null}],"share_index":2,"encrypted_share_value":"AAEC","encryption_key_allocation":{"fragments":[{"size":3,"start":0,"block_uuid":"b6ed2299-ba1e-4947-8c30-07aec0247518","x":1}]}}"#
+        let value = try WireCoding.parse(Array(json.utf8))
+        let direct = GetKeyShareResponse(direct: value)
+        #expect(direct != nil)
+        #expect(direct == (try WireCoding.codableDecode(GetKeyShareResponse.self, from: value)))
+    }
+
+    /// Whatever the Codable path refuses, the direct path refuses too (so the Codable error is
+    /// the one reported).
+    @Test func invalidMessagesAreLeftToTheCodablePath() throws {
+        let good = try share(2)
+        let goodJSON = String(decoding: WireCoding.encode(good), as: UTF8.self)
+        let id = good.userKeyID.lowercased
+        let variants = [
+            goodJSON.replacingOccurrences(of: id, with: id.uppercased()),
+            goodJSON.replacingOccurrences(of: "\"share_index\":2", with: "\"share_index\":2.0"),
+            goodJSON.replacingOccurrences(of: "\"share_index\":2", with: "\"share_index\":256"),
+            goodJSON.replacingOccurrences(of: "\"share_index\":2", with: "\"share_index\":\"2\""),
+            goodJSON.replacingOccurrences(of: "\"share_index\":2,", with: ""),
+            goodJSON.replacingOccurrences(of: "\"start\":7", with: "\"start\":-7"),
+            goodJSON.replacingOccurrences(of: "\"size\":5", with: "\"size\":0"),
+            goodJSON.replacingOccurrences(of: "\"encrypted_share_value\":\"", with: "\"encrypted_share_value\":\"AAAA"),
+            goodJSON.replacingOccurrences(of: "\"fragments\":[", with: "\"fragments\":[1,"),
+        ]
+        for json in variants {
+            let value = try WireCoding.parse(Array(json.utf8))
+            #expect(BatchKeyShare(direct: value) == nil, "\(json)")
+            #expect(throws: WireError.self) { try WireCoding.codableDecode(BatchKeyShare.self, from: value) }
+            #expect(throws: WireError.self) { try WireCoding.decode(BatchKeyShare.self, from: value) }
+        }
+        let twice = try WireCoding.parse(WireCoding.encode(FetchKeySharesResponse(shares: [good, good])))
+        #expect(FetchKeySharesResponse(direct: twice) == nil)
+        #expect(throws: WireError.self) { try WireCoding.decode(FetchKeySharesResponse.self, from: twice) }
+        let empty = try WireCoding.parse(Array(#"{"client_name":"c","master_sae_id":"m","slave_sae_id":"s","key_ids":[]}"#.utf8))
+        #expect(FetchKeySharesRequest(direct: empty) == nil)
+        #expect(throws: WireError.self) { try WireCoding.decode(FetchKeySharesRequest.self, from: empty) }
+    }
+}
