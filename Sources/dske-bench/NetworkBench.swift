@@ -92,6 +92,7 @@ struct NetworkBench: AsyncParsableCommand {
             // One pair at a time.
             var getKey: [Double] = [], getKeyWithIDs: [Double] = [], pair: [Double] = []
             let psrdBefore = try await network.psrdConsumed()
+            var cpu = network.cpuSeconds()
             for _ in 0..<pairs {
                 let timing = try await http.pair(index: 1, number: 1)
                 getKey.append(timing.getKey)
@@ -106,6 +107,7 @@ struct NetworkBench: AsyncParsableCommand {
             report("network_get_key_with_key_ids_p99", percentile(getKeyWithIDs, 0.99), "ms")
             report("network_single_pair_p50", percentile(pair, 0.50), "ms")
             report("network_single_pair_p99", percentile(pair, 0.99), "ms")
+            cpu = reportCPU(network, since: cpu, phase: "single", pairs: pairs)
             let keyBytes = Double(pairs * BenchNetwork.keyBits / 8)
             for client in BenchNetwork.clients {
                 let used = Double((psrdAfter[client] ?? 0) - (psrdBefore[client] ?? 0))
@@ -122,6 +124,7 @@ struct NetworkBench: AsyncParsableCommand {
             }
             let parallelSeconds = (ContinuousClock.now - started) / .seconds(1)
             report("network_pairs_per_s_8_parallel", Double(8 * parallelPairs) / parallelSeconds, "pairs/s")
+            cpu = reportCPU(network, since: cpu, phase: "8_parallel", pairs: 8 * parallelPairs)
             keysDelivered += 8 * parallelPairs
 
             // Batches of 128, one request at a time, then eight at once.
@@ -138,6 +141,7 @@ struct NetworkBench: AsyncParsableCommand {
             report("network_batch128_get_key_p50", percentile(batchGetKey, 0.50), "ms")
             report("network_batch128_get_key_with_key_ids_p50", percentile(batchGetKeyWithIDs, 0.50), "ms")
             report("network_keys_per_s_batch128", Double(batches * 128) / batchSeconds, "keys/s")
+            cpu = reportCPU(network, since: cpu, phase: "batch128", pairs: batches)
             keysDelivered += batches * 128
             let batchAfter = try await network.psrdConsumed()
             let batchKeyBytes = Double(batches * 128 * BenchNetwork.keyBits / 8)
@@ -156,6 +160,7 @@ struct NetworkBench: AsyncParsableCommand {
             }
             let parallelBatchSeconds = (ContinuousClock.now - parallelBatchStart) / .seconds(1)
             report("network_keys_per_s_batch128_8_parallel", Double(8 * perTask * 128) / parallelBatchSeconds, "keys/s")
+            cpu = reportCPU(network, since: cpu, phase: "batch128_8_parallel", pairs: 8 * perTask)
             keysDelivered += 8 * perTask * 128
 
             // Memory once at least `keysForMemory` keys went through.
@@ -170,6 +175,17 @@ struct NetworkBench: AsyncParsableCommand {
             for (name, kib) in network.residentKiB() {
                 report("network_rss_\(name)", Double(kib) / 1024, "MiB")
             }
+        }
+
+        /// CPU time per pair (per batch pair for batches) spent by the hubs, the clients and this
+        /// driver since `since`: with 2 cores, a throughput bound is 2 s / (their sum).
+        private func reportCPU(_ network: BenchNetwork, since: [String: Double], phase: String, pairs: Int) -> [String: Double] {
+            let now = network.cpuSeconds()
+            for group in ["hubs", "clients", "driver"] {
+                let used = (now[group] ?? 0) - (since[group] ?? 0)
+                report("network_cpu_ms_per_pair_\(phase)_\(group)", used * 1000 / Double(pairs), "ms")
+            }
+            return now
         }
 
         private func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -334,6 +350,26 @@ private final class BenchNetwork: @unchecked Sendable {
             let unused = (status["pools"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["unused_bytes"] as? Int ?? 0) }
             result[client] = received - unused
         }
+        return result
+    }
+
+    /// CPU seconds (user + system) used so far by the hubs together, the clients together, and
+    /// this process (the encryptors' side).
+    func cpuSeconds() -> [String: Double] {
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var result: [String: Double] = ["hubs": 0, "clients": 0]
+        for (name, process) in processes {
+            guard let text = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")") else { continue }
+            // Fields after "(comm)": state is field 3, utime 14, stime 15.
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            result[Self.hubs.contains(name) ? "hubs" : "clients", default: 0] += (user + system) / ticks
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        result["driver"] = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
         return result
     }
 
