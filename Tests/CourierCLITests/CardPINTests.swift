@@ -51,6 +51,31 @@ extension CardCLITests {
             }
         }
 
+        @Test func withPINAndPUKBlockedOnlyEraseIsLeftAndNeedsNoPIN() async throws {
+            try await CardFixture.withCarol { _, workspace, _ in
+                let wrong = try workspace.secretFile("wrong", "000000")
+                let wrongPUK = try workspace.secretFile("wrong-puk", "99999999")
+                // No terminal (stdin is /dev/null) and no PIN file: said, not hung.
+                let noTerminal = try workspace.courier("card", "erase")
+                #expect(noTerminal.status == 2 && noTerminal.stderr.contains("no terminal to ask for the PIN on: give --pin-file PATH"),
+                        "\(noTerminal)")
+                for tries in ["2 tries", "1 try"] {
+                    let result = try workspace.courier("card", "change-pin", "--pin-file", wrong, "--new-pin-file", wrong)
+                    #expect(result.stderr.contains("wrong PIN, \(tries) left"), "\(result)")
+                }
+                _ = try workspace.courier("card", "change-pin", "--pin-file", wrong, "--new-pin-file", wrong)
+                let blockedErase = try workspace.courier("card", "erase", "--pin-file", wrong)
+                #expect(blockedErase.status == 1 && blockedErase.stderr.contains("psrd-courier card unblock"), "\(blockedErase)")
+                for _ in 0..<2 { _ = try workspace.courier("card", "unblock", "--puk-file", wrongPUK, "--new-pin-file", wrong) }
+                let last = try workspace.courier("card", "unblock", "--puk-file", wrongPUK, "--new-pin-file", wrong)
+                #expect(last.status == 1 && last.stderr.contains("can only be erased (psrd-courier card erase)"), "\(last)")
+
+                let erased = try workspace.courier("card", "erase")
+                #expect(erased.succeeded, "\(erased)")
+                #expect(try workspace.courier("card", "status", "--json").stdout.contains("\"state\" : \"blank\""))
+            }
+        }
+
         @Test func aPINFileOthersCanReadIsRefused() async throws {
             try await CardFixture.with { card in
                 let workspace = try Workspace()
