@@ -310,20 +310,13 @@ struct ETSIInterface: Sendable {
     }
 
     private func parameters(_ request: Request) throws(ETSIError) -> QueryParameters {
-        do {
-            return try QueryParameters(query: request.uri.query)
-        } catch {
-            throw .badRequest(error.message)
-        }
+        try ETSIQueryValues.parameters(request).mapError { ETSIError.badRequest($0.message) }.get()
     }
 
     /// An optional integer query parameter (plain decimal digits).
     private func integer(_ query: QueryParameters, _ name: String) throws(ETSIError) -> Int? {
-        guard let text = query[name] else { return nil }
-        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text) else {
-            throw .badRequest("\(name) shall be a non-negative decimal integer.")
-        }
-        return value
+        try ETSIQueryValues.decimal(query, name, digits: 18)
+            .mapError { _ in ETSIError.badRequest("\(name) shall be a non-negative decimal integer.") }.get()
     }
 
     private func bodyBytes(_ request: Request) async throws(ETSIError) -> [UInt8] {

@@ -153,19 +153,11 @@ struct SKIPInterface: Sendable {
     }
 
     private func parameters(_ request: Request) throws(SKIPError) -> QueryParameters {
-        do {
-            return try QueryParameters(query: request.uri.query)
-        } catch {
-            throw .badRequest(error.message)
-        }
+        try ETSIQueryValues.parameters(request).mapError { SKIPError.badRequest($0.message) }.get()
     }
 
     /// An optional count of bits (plain decimal digits).
     private func bits(_ query: QueryParameters, _ name: String) throws(SKIPError) -> Int? {
-        guard let text = query[name] else { return nil }
-        guard !text.isEmpty, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text) else {
-            throw .badRequest("\(name) shall be a decimal number of bits.")
-        }
-        return value
+        try ETSIQueryValues.decimal(query, name, digits: 9).mapError { _ in SKIPError.badRequest("\(name) shall be a decimal number of bits.") }.get()
     }
 }
