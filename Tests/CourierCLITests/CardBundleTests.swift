@@ -1,4 +1,5 @@
 import Foundation
+import PSRDStore
 import Testing
 
 extension CardCLITests {
@@ -18,6 +19,24 @@ extension CardCLITests {
                 #expect(again.status == 1 && again.stderr.contains("no bundle on the card"), "\(again)")
                 #expect(try workspace.courier("import", "--node", "hank").succeeded)
                 #expect(try await workspace.comparePools(client: "carol", hub: "hank") == 24 << 10)
+            }
+        }
+
+        @Test func aFailedImportLeavesTheBundleOnTheCard() async throws {
+            try await CardFixture.withCarol { _, workspace, pin in
+                try #require(try workspace.issueToCard("8KiB", pinFile: pin).succeeded)
+                // This test process plays the running node carol, unreachable: the import fails.
+                let store = try await NodeStore(directory: workspace.dataDirectory("carol"), localRole: .client)
+                let refused = try workspace.courier("import", "--from", "card:", "--node", "carol", "--pin-file", pin, "--wipe")
+                #expect(refused.status == 1 && refused.stderr.contains("is running"), "\(refused)")
+                #expect(!refused.stderr.contains("/psrd-courier-card-"), "the temporary file is named, not the card: \(refused)")
+                #expect(await store.levels().isEmpty)
+                #expect(workspace.stagingLeftovers("carol").isEmpty)
+                try await store.close()
+                #expect(!(try workspace.courier("card", "status", "--json").stdout.contains("\"bundle_size\" : 0")),
+                        "--wipe deleted a bundle that was not imported")
+                let imported = try workspace.courier("import", "--from", "card:", "--node", "carol", "--pin-file", pin, "--wipe")
+                #expect(imported.succeeded, "\(imported)")
             }
         }
 
