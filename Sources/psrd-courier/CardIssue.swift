@@ -52,6 +52,11 @@ struct CardIssue {
                 if probe > room { throw fitFailure(room: room, key: enrolled.key) }
             }
             let pin = try SecretInput.read(file: pinFile, prompt: "PIN of \(client.name)'s card: ")
+            // The PIN is checked (and the key on the card compared) before any PSRD exists, so a
+            // wrong PIN costs no generation and leaves no hub copy behind.
+            guard try session.enrolmentKey(pin: pin).keyID == enrolled.keyID else {
+                throw .failure("wrong card: the key on the card in reader \"\(session.reader)\" is not \(client.name)'s enrolment key at \(hub.name)")
+            }
             let directory = try CardImport.privateDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let issued = try IssueJob(hub: hub, client: client, target: directory, size: size, blockSize: blockSize,

@@ -47,6 +47,9 @@ extension CardCLITests {
                 #expect(tooLarge.stderr.contains("the card has room for ") && tooLarge.stderr.contains("bytes of PSRD; use --size "),
                         "\(tooLarge)")
                 #expect(Workspace.files(in: workspace.inbox("hank")).bundles.isEmpty, "the hub kept a copy of a bundle never issued")
+                let wrongPIN = try workspace.issueToCard("4KiB", pinFile: try workspace.secretFile("wrong", "000000"))
+                #expect(wrongPIN.status == 1 && wrongPIN.stderr.contains("wrong PIN, 2 tries left"), "\(wrongPIN)")
+                #expect(Workspace.files(in: workspace.inbox("hank")).bundles.isEmpty, "a wrong PIN left a hub copy")
                 // The size it names does fit.
                 let suggested = try #require(tooLarge.stderr.split(separator: " ").drop { $0 != "--size" }.dropFirst().first)
                 let fits = try workspace.issueToCard(String(suggested), pinFile: pin)
