@@ -45,6 +45,7 @@ bench: setup
 	$(RELEASE_BIN)/dske-bench crypto
 	$(RELEASE_BIN)/dske-bench pool
 	$(RELEASE_BIN)/dske-bench network
+	$(RELEASE_BIN)/dske-bench tls
 	$(RELEASE_BIN)/dske-bench courier   # needs root: loop-mounted ext4 image, drops the page cache
 	$(RELEASE_BIN)/dske-bench card      # the virtual card in reader 0 (pcscd, vsmartcard-vpcd)
 
