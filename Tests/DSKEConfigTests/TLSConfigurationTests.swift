@@ -92,7 +92,7 @@ struct TLSConfigurationTests {
             .deletingLastPathComponent().appendingPathComponent("docs/examples/dske-config.tls.yaml").path
         let config = try DSKEConfiguration.load(path: path, checkFiles: false)
         #expect(config.clients.filter { $0.tls != nil }.map(\.name) == ["carol", "celia", "connie", "curtis"])
-        #expect(config.client(named: "curtis")?.tls?.port == 10109)
+        #expect(config.client(named: "curtis")?.tls?.port == 9109)
         #expect(config.encryptorIdentities["susan"] == CertificateIdentity(kind: .uri, value: "urn:dske:sae:susan"))
     }
 }
