@@ -46,5 +46,5 @@ func reportingErrors(_ body: () async throws(CLIError) -> Void) async throws(Exi
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("dske: \(message)\n".utf8))
+    printNote("dske: \(message)")
 }

@@ -22,5 +22,8 @@ struct KeyOutputOptions: Sendable {
 }
 
 func printNote(_ message: String) {
+    // stdout is block-buffered when piped: flush it first so that notes and output stay in the
+    // order they were made in a log (fflush(nil) flushes every stream).
+    fflush(nil)
     FileHandle.standardError.write(Data("\(message)\n".utf8))
 }
