@@ -135,6 +135,20 @@ import Testing
         }
     }
 
+    /// A SKIP port that is taken: the error is logged, the status says no SKIP port, ETSI serves on.
+    @Test func aSKIPPortThatIsTakenLeavesTheNodeServing() async throws {
+        let blocker = try RawSocket.listen()
+        defer { close(blocker.fd) }
+        try await TestNetwork.with(adjust: { $0.skip = SKIPEndpoint(host: "127.0.0.1", port: blocker.port) }) { network in
+            for _ in 0..<400 where !network.logs.contains("SKIP listener on 127.0.0.1:\(blocker.port) failed") {
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(network.logs.contains("SKIP listener on 127.0.0.1:\(blocker.port) failed"))
+            #expect(try await network.status("carol")["skip_port"] == .null)
+            #expect(try await network.etsi(.GET, "carol", "sofia/status", caller: "sam").status == 200)
+        }
+    }
+
     @Test func wipingADeliveredKeyZeroesItsBytes() {
         let key = UserKey.random(size: 32)
         let copy = key
@@ -181,6 +195,21 @@ extension TestNetwork {
 /// One request on a fresh TCP connection, read until the server closes it.
 enum RawSocket {
     struct Failure: Error { let what: String }
+
+    /// A socket listening on a free loopback port, to make that port unavailable.
+    static func listen() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(what: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && Glibc.listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { close(fd); throw Failure(what: "bind") }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
 
     static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
