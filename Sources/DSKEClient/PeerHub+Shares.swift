@@ -281,6 +281,10 @@ extension PeerHub {
 
     /// Checks both pools before a message, fetching PSRD if needed.
     private func reserve(own: Int, peer: Int) async -> HubFailure? {
+        // The common case in one store call: both pools hold enough and need no refill yet.
+        let levels = await store.unusedBytes(peer: name)
+        let floor = settings.startRequestPSRDThreshold
+        if levels.own - own >= floor && levels.peer - peer >= floor { return nil }
         guard await ensure(.client, bytes: own) else { return fail(.psrdExhausted(.client)) }
         guard await ensure(.hub, bytes: peer) else { return fail(.psrdExhausted(.hub)) }
         return nil

@@ -222,8 +222,9 @@ struct JSONParser {
     /// so the result reproduces the input bytes exactly when, and only when, they were valid.
     /// (`String(validating:as:)` would say this directly but needs macOS 15.)
     static func validString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.elementsEqual(bytes) ? text : nil
+        // ASCII (names, UUIDs, base64: nearly every string here) is valid UTF-8 as it is.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     private mutating func parseHex4() throws(WireError) -> UInt32 {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Counts failed signature checks per peer in a sliding window and refuses a peer that has failed
 /// too often, before any PSRD is read. Failed checks burn no PSRD anyway; the limiter bounds the
 /// work (store look-ups, MAC computations) a forger can make a node do, and makes a peer whose
@@ -19,7 +21,12 @@ public actor FailureLimiter {
     public let maxFailures: Int
     public let window: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
-    private var failures: [Key: [ContinuousClock.Instant]] = [:]
+    private var failures: [Key: [ContinuousClock.Instant]] = [:] {
+        didSet { trackedKeys.withLock { $0 = failures.count } }
+    }
+    /// `failures.count`, readable without entering the actor: while no peer has failed, a
+    /// request skips the check (and the hop to this actor, and formatting its address).
+    private nonisolated let trackedKeys = Mutex(0)
     /// Bounds memory when failures come from many addresses: the oldest keys go first.
     private let maxKeys: Int
 
@@ -31,6 +38,9 @@ public actor FailureLimiter {
         self.maxKeys = maxKeys
         self.now = now
     }
+
+    /// False while no failure is on record: then no peer is blocked.
+    public nonisolated var mayBlock: Bool { trackedKeys.withLock { $0 > 0 } }
 
     /// Whether the peer may try a signature check now.
     public func isBlocked(_ key: Key) -> Bool {

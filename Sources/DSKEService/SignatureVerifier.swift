@@ -25,9 +25,10 @@ public struct SignatureVerifier: Sendable {
 
     /// Verifies a request from `peer` (reached from `address`): the tag must cover the raw query
     /// then the raw body. Consumes the MAC key only on success.
-    public func verifyRequest(peer: String, address: String, headerValue: String?, rawQuery: String?,
+    /// `address` is evaluated only when the limiter needs it (after a failure).
+    public func verifyRequest(peer: String, address: @autoclosure () -> String, headerValue: String?, rawQuery: String?,
                               body: [UInt8]) async throws(ServiceError) {
-        try await verify(peer: peer, address: address, headerValue: headerValue,
+        try await verify(peer: peer, address: address(), headerValue: headerValue,
                          parts: [Array((rawQuery ?? "").utf8), body])
     }
 
@@ -36,14 +37,15 @@ public struct SignatureVerifier: Sendable {
         try await verify(peer: peer, address: "", headerValue: headerValue, parts: [body])
     }
 
-    public func verify(peer: String, address: String, headerValue: String?, parts: [[UInt8]]) async throws(ServiceError) {
-        let key = FailureLimiter.Key(peer: peer, address: address)
-        if let limiter { try await limiter.check(key) }
+    public func verify(peer: String, address: @autoclosure () -> String, headerValue: String?,
+                       parts: [[UInt8]]) async throws(ServiceError) {
+        if let limiter, limiter.mayBlock { try await limiter.check(FailureLimiter.Key(peer: peer, address: address())) }
         do {
             try await check(peer: peer, headerValue: headerValue, parts: parts)
         } catch {
             if case .internalError = error { throw error }
-            await limiter?.recordFailure(key)
+            let address = address()
+            await limiter?.recordFailure(FailureLimiter.Key(peer: peer, address: address))
             logger.warning("signature check failed", metadata: ["peer": "\(peer)", "address": "\(address)", "reason": "\(error)"])
             throw error
         }
@@ -60,21 +62,16 @@ public struct SignatureVerifier: Sendable {
         guard signature.allocation.size == MessageAuthenticator.keySize else {
             throw .invalidSignature("MAC key allocation covers \(signature.allocation.size) bytes, expected \(MessageAuthenticator.keySize)")
         }
-        let macKey: [UInt8]
+        let authenticator = authenticator
+        let taken: [UInt8]?
         do {
-            macKey = try await store.peek(peer: peer, allocation: signature.allocation)
+            taken = try await store.take(peer: peer, allocation: signature.allocation) { macKey in
+                authenticator.isValid(tag: signature.tag, key: macKey, message: parts)
+            }
         } catch {
             throw Self.refusal(error)
         }
-        guard authenticator.isValid(tag: signature.tag, key: macKey, message: parts) else {
-            throw .invalidSignature("the tag does not authenticate the message")
-        }
-        do {
-            _ = try await store.take(peer: peer, allocation: signature.allocation)
-        } catch {
-            // Someone else took the key between peek and take: a concurrent replay.
-            throw Self.refusal(error)
-        }
+        guard taken != nil else { throw .invalidSignature("the tag does not authenticate the message") }
     }
 
     /// Unknown, used or out-of-range MAC key bytes make the signature invalid (401); only a

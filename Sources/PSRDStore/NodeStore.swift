@@ -96,6 +96,15 @@ public actor NodeStore {
         return read(allocation, consuming: false)
     }
 
+    /// Takes the bytes `peer` named only if `accept` approves them (a MAC key whose tag checks
+    /// out): nil, with nothing used, when it does not. One call instead of `peek` then `take`,
+    /// and nothing can take the bytes in between.
+    public func take(peer: String, allocation: Allocation,
+                     if accept: @Sendable ([UInt8]) -> Bool) throws(PSRDError) -> [UInt8]? {
+        guard accept(try peek(peer: peer, allocation: allocation)) else { return nil }
+        return try take(peer: peer, allocation: allocation)
+    }
+
     /// Moves the allocation cursor of an own block forward (never back), erasing the bytes
     /// skipped: for a sender told by `belowReplayFloor` that the receiver restarted further on.
     public func skip(peer: String, block: UUID, to offset: Int) throws(PSRDError) {
@@ -312,6 +321,11 @@ public actor NodeStore {
     /// Includes blocks the window used up entirely (offset = size): the peer must skip those too.
     public func restartFloors(peer: String) -> [(block: UUID, offset: Int)] {
         crashFloors[peer] ?? []
+    }
+
+    /// Both pools of the pair with `peer` at once (one call on the request path instead of two).
+    public func unusedBytes(peer: String) -> (own: Int, peer: Int) {
+        (ownPools[peer]?.unusedBytes ?? 0, peerPools[peer]?.unusedBytes ?? 0)
     }
 
     public func unusedBytes(peer: String, owner: PoolOwner) -> Int {
