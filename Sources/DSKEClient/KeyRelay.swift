@@ -59,7 +59,8 @@ struct KeyRelay: Sendable {
             for (position, hub) in hubs.enumerated() {
                 let held = keyIDs.indices.filter { key in
                     switch results[position][key] {
-                    case nil, .unreachable?, .badResponse?: true // accepted, or the answer was lost
+                    // Accepted, or the answer was lost or could not be checked.
+                    case nil, .unreachable?, .badResponse?, .unknownHubBlock?: true
                     default: false
                     }
                 }.map { keyIDs[$0] }

@@ -297,7 +297,14 @@ extension PeerHub {
     private func retrying(_ body: () async -> HubFailure?) async -> HubFailure? {
         var failure = await body()
         for _ in 0..<4 {
-            guard let current = failure, await repair(current) else { return failure }
+            guard let current = failure else { return nil }
+            let repaired = await repair(current)
+            // An answer signed from a hub-owned block this client does not hold yet (the hub
+            // used a block whose refill answer is still on its way): the hub stored the shares
+            // before it signed, so posting them again would be refused with 409 (a key's share
+            // is posted once). The repair serves later messages; this one counts as failed.
+            if case .unknownHubBlock = current { return current }
+            guard repaired else { return current }
             failure = await body()
         }
         return failure
