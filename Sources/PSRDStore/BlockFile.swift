@@ -84,6 +84,10 @@ final class BlockFile {
         if msync(base + low, dirtyHigh - low, MS_SYNC) != 0 { throw Posix.fail("msync", path) }
         dirtyLow = Int.max
         dirtyHigh = 0
+        // Every page touched so far stays in the node's resident set (10 pools of a client held
+        // about 40 MB of consumed, zeroed pages). The pages are clean and in the page cache now,
+        // so unmapping them loses nothing: a page still in use faults back in on its next access.
+        _ = madvise(base, size, MADV_DONTNEED)
     }
 
     private func noteDirty(_ low: Int, _ high: Int) {

@@ -52,6 +52,7 @@ public actor NodeStore {
         self.localRole = localRole
         self.reserveChunk = reserveChunk
         self.maxRequest = maxRequest
+        Posix.largeBuffersStayOutOfTheHeap
         try load()
     }
 

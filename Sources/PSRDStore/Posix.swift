@@ -6,6 +6,22 @@ import Glibc
 
 /// Thin wrappers over the system calls the store needs, turning errno into `StoreError`.
 enum Posix {
+    /// PSRD blocks pass through a node's memory as buffers of a megabyte or more (the HTTP body,
+    /// its base64, the bytes). glibc serves the first such buffer with mmap and then raises its
+    /// mmap threshold past that size, so later ones come from the heap and stay there after
+    /// they are freed: a client grew by some 50 MB of free heap. A fixed threshold keeps large
+    /// buffers in mmap, returned to the system when freed. Once per process.
+    static let largeBuffersStayOutOfTheHeap: Void = {
+        #if canImport(Glibc)
+        // <malloc.h> is not part of the Glibc module: look mallopt up (RTLD_DEFAULT is nil).
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
+        if let symbol = dlsym(nil, "mallopt") {
+            _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 256 * 1024)
+        }
+        #endif
+    }()
+
     static func fail(_ operation: String, _ path: String) -> StoreError {
         .io(operation: operation, path: path, errno: errno)
     }
