@@ -169,7 +169,7 @@ struct ETSIInterface: Sendable {
     func makeKeys(master: String, slaves: [String], number: Int, bytes: Int) async throws(ETSIError) -> [UserKey] {
         let group = slaves.count > 1
         let keys = (0..<number).map { _ in
-            UserKey(id: group ? ETSIGroupKeyID.make() : UUID(), value: SecureRandom.bytes(bytes))
+            UserKey(id: group ? ETSIGroupKeyID.make() : UserKey.randomID(), value: SecureRandom.bytes(bytes))
         }
         do {
             if group {
