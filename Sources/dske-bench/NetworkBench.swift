@@ -228,9 +228,9 @@ private final class BenchNetwork: @unchecked Sendable {
             default_key_size: \(Self.keyBits)
             data_directory: \(directory)/data
             run_directory: \(directory)/run
-            get_psrd_block_size: 1000000
-            start_request_psrd_threshold: 4000000
-            stop_request_psrd_threshold: 8000000
+            get_psrd_block_size: 262144
+            start_request_psrd_threshold: 1000000
+            stop_request_psrd_threshold: 2000000
             hubs:
             \(Self.hubs.map { "  - name: \($0)" }.joined(separator: "\n"))
             clients:
