@@ -57,49 +57,19 @@ enum ReferenceImplementation {
 
     private static let imports = "import fastapi, uvicorn, httpx, pydantic, bitarray, cerberus, yaml"
 
-    /// Serialised: several tests may ask at once and pip must run only once (an actor alone
-    /// would let a second caller in while the first awaits pip).
-    private actor Installer {
-        private var installation: Task<String, any Error>?
+    private static let environment = PythonEnvironment(
+        name: "dske-reference-venv", probe: imports, purpose: "the reference's requirements")
 
-        func python(source: String) async throws -> String {
-            if let installation { return try await installation.value }
-            let task = Task { try await Self.install(source: source) }
-            installation = task
-            return try await task.value
-        }
-
-        private static func install(source: String) async throws -> String {
-            let system = try await DSKEProcess.run(executable: "/usr/bin/env", ["python3", "-c", imports])
-            if system.status == 0 { return "python3" }
-            let base = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
-                ?? (ProcessInfo.processInfo.environment["HOME"].map { "\($0)/.cache" } ?? "/tmp")
-            let venv = "\(base)/dske-reference-venv"
-            let venvPython = "\(venv)/bin/python"
-            if FileManager.default.isExecutableFile(atPath: venvPython),
-               try await DSKEProcess.run(executable: venvPython, ["-c", imports]).status == 0 {
-                return venvPython
-            }
-            let create = try await DSKEProcess.run(executable: "/usr/bin/env", ["python3", "-m", "venv", "--clear", venv])
-            try #require(create.status == 0, "cannot create a virtual environment for the reference: \(create)")
+    static func pythonWithRequirements(source: String) async throws -> String {
+        // The system's python3 will do when it has the packages already.
+        if try await DSKEProcess.run(executable: "/usr/bin/env", ["python3", "-c", imports]).status == 0 { return "python3" }
+        return try await environment.python {
             // The versions its requirements.txt pins, for the packages it imports at run time.
             let pinned = (try? String(contentsOfFile: "\(source)/requirements.txt", encoding: .utf8))?
                 .split(whereSeparator: \.isNewline).map(String.init)
                 .filter { line in runtimeRequirements.contains { line.lowercased().hasPrefix($0 + "==") } } ?? []
-            let packages = pinned.count == runtimeRequirements.count ? pinned : runtimeRequirements
-            print("installing the reference's requirements with pip: \(packages.joined(separator: " "))")
-            let install = try await DSKEProcess.run(
-                executable: venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages,
-                timeout: .seconds(600))
-            try #require(install.status == 0, "pip install of the reference's requirements failed: \(install)")
-            return venvPython
+            return pinned.count == runtimeRequirements.count ? pinned : runtimeRequirements
         }
-    }
-
-    private static let installer = Installer()
-
-    static func pythonWithRequirements(source: String) async throws -> String {
-        try await installer.python(source: source)
     }
 
     /// Starts `python -m hub|client ARGS` in the reference source directory, logging to
