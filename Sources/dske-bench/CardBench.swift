@@ -45,8 +45,7 @@ struct CardBench: AsyncParsableCommand {
     }
 
     private func measure(courier: String, extended: Bool) throws -> [(String, String)] {
-        let root = NSTemporaryDirectory() + "dske-bench-card-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try BenchSupport.scratchDirectory(prefix: "dske-bench-card")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let control = ["python3", CourierBench.repository + "/devices/virtual-card/vcardctl.py"]
         let up = try Self.run("/usr/bin/env", control + ["up", "--run", root + "/run", "--reader", String(reader),

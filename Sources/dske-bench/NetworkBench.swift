@@ -101,29 +101,24 @@ struct NetworkBench: AsyncParsableCommand {
             }
             keysDelivered += pairs
             let psrdAfter = try await network.psrdConsumed()
-            report("network_get_key_p50", percentile(getKey, 0.50), "ms")
-            report("network_get_key_p99", percentile(getKey, 0.99), "ms")
-            report("network_get_key_with_key_ids_p50", percentile(getKeyWithIDs, 0.50), "ms")
-            report("network_get_key_with_key_ids_p99", percentile(getKeyWithIDs, 0.99), "ms")
-            report("network_single_pair_p50", percentile(pair, 0.50), "ms")
-            report("network_single_pair_p99", percentile(pair, 0.99), "ms")
+            BenchSupport.report("network_get_key_p50", BenchSupport.percentile(getKey, 0.50), "ms")
+            BenchSupport.report("network_get_key_p99", BenchSupport.percentile(getKey, 0.99), "ms")
+            BenchSupport.report("network_get_key_with_key_ids_p50", BenchSupport.percentile(getKeyWithIDs, 0.50), "ms")
+            BenchSupport.report("network_get_key_with_key_ids_p99", BenchSupport.percentile(getKeyWithIDs, 0.99), "ms")
+            BenchSupport.report("network_single_pair_p50", BenchSupport.percentile(pair, 0.50), "ms")
+            BenchSupport.report("network_single_pair_p99", BenchSupport.percentile(pair, 0.99), "ms")
             cpu = reportCPU(network, since: cpu, phase: "single", pairs: pairs)
             let keyBytes = Double(pairs * BenchNetwork.keyBits / 8)
             for client in BenchNetwork.clients {
                 let used = Double((psrdAfter[client] ?? 0) - (psrdBefore[client] ?? 0))
-                report("network_psrd_per_key_byte_single_\(client)", used / keyBytes, "B/B")
+                BenchSupport.report("network_psrd_per_key_byte_single_\(client)", used / keyBytes, "B/B")
             }
 
             // Eight encryptor pairs at once.
             let started = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 1...8 {
-                    group.addTask { for _ in 0..<parallelPairs { _ = try await http.pair(index: index, number: 1) } }
-                }
-                try await group.waitForAll()
-            }
+            try await BenchSupport.concurrently(8) { index in for _ in 0..<parallelPairs { _ = try await http.pair(index: index, number: 1) } }
             let parallelSeconds = (ContinuousClock.now - started) / .seconds(1)
-            report("network_pairs_per_s_8_parallel", Double(8 * parallelPairs) / parallelSeconds, "pairs/s")
+            BenchSupport.report("network_pairs_per_s_8_parallel", Double(8 * parallelPairs) / parallelSeconds, "pairs/s")
             cpu = reportCPU(network, since: cpu, phase: "8_parallel", pairs: 8 * parallelPairs)
             keysDelivered += 8 * parallelPairs
 
@@ -138,42 +133,34 @@ struct NetworkBench: AsyncParsableCommand {
                 batchGetKeyWithIDs.append(timing.getKeyWithIDs)
             }
             let batchSeconds = (ContinuousClock.now - batchStart) / .seconds(1)
-            report("network_batch128_get_key_p50", percentile(batchGetKey, 0.50), "ms")
-            report("network_batch128_get_key_with_key_ids_p50", percentile(batchGetKeyWithIDs, 0.50), "ms")
-            report("network_keys_per_s_batch128", Double(batches * 128) / batchSeconds, "keys/s")
+            BenchSupport.report("network_batch128_get_key_p50", BenchSupport.percentile(batchGetKey, 0.50), "ms")
+            BenchSupport.report("network_batch128_get_key_with_key_ids_p50", BenchSupport.percentile(batchGetKeyWithIDs, 0.50), "ms")
+            BenchSupport.report("network_keys_per_s_batch128", Double(batches * 128) / batchSeconds, "keys/s")
             cpu = reportCPU(network, since: cpu, phase: "batch128", pairs: batches)
             keysDelivered += batches * 128
             let batchAfter = try await network.psrdConsumed()
             let batchKeyBytes = Double(batches * 128 * BenchNetwork.keyBits / 8)
             for client in BenchNetwork.clients {
                 let used = Double((batchAfter[client] ?? 0) - (batchBefore[client] ?? 0))
-                report("network_psrd_per_key_byte_batch128_\(client)", used / batchKeyBytes, "B/B")
+                BenchSupport.report("network_psrd_per_key_byte_batch128_\(client)", used / batchKeyBytes, "B/B")
             }
 
             let perTask = 50
             let parallelBatchStart = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 1...8 {
-                    group.addTask { for _ in 0..<perTask { _ = try await http.pair(index: index, number: 128) } }
-                }
-                try await group.waitForAll()
-            }
+            try await BenchSupport.concurrently(8) { index in for _ in 0..<perTask { _ = try await http.pair(index: index, number: 128) } }
             let parallelBatchSeconds = (ContinuousClock.now - parallelBatchStart) / .seconds(1)
-            report("network_keys_per_s_batch128_8_parallel", Double(8 * perTask * 128) / parallelBatchSeconds, "keys/s")
+            BenchSupport.report("network_keys_per_s_batch128_8_parallel", Double(8 * perTask * 128) / parallelBatchSeconds, "keys/s")
             cpu = reportCPU(network, since: cpu, phase: "batch128_8_parallel", pairs: 8 * perTask)
             keysDelivered += 8 * perTask * 128
 
             // Memory once at least `keysForMemory` keys went through.
             while keysDelivered < keysForMemory {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for index in 1...8 { group.addTask { _ = try await http.pair(index: index, number: 128) } }
-                    try await group.waitForAll()
-                }
+                try await BenchSupport.concurrently(8) { index in _ = try await http.pair(index: index, number: 128) }
                 keysDelivered += 8 * 128
             }
-            report("network_keys_delivered", Double(keysDelivered), "keys")
+            BenchSupport.report("network_keys_delivered", Double(keysDelivered), "keys")
             for (name, kib) in network.residentKiB() {
-                report("network_rss_\(name)", Double(kib) / 1024, "MiB")
+                BenchSupport.report("network_rss_\(name)", Double(kib) / 1024, "MiB")
             }
         }
 
@@ -183,21 +170,11 @@ struct NetworkBench: AsyncParsableCommand {
             let now = network.cpuSeconds()
             for group in ["hubs", "clients", "driver"] {
                 let used = (now[group] ?? 0) - (since[group] ?? 0)
-                report("network_cpu_ms_per_pair_\(phase)_\(group)", used * 1000 / Double(pairs), "ms")
+                BenchSupport.report("network_cpu_ms_per_pair_\(phase)_\(group)", used * 1000 / Double(pairs), "ms")
             }
             return now
         }
 
-        private func percentile(_ values: [Double], _ p: Double) -> Double {
-            let sorted = values.sorted()
-            guard !sorted.isEmpty else { return .nan }
-            return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
-        }
-
-        private func report(_ name: String, _ value: Double, _ unit: String) {
-            let text = value >= 100 ? String(Int(value.rounded())) : String(format: "%.3g", value)
-            print("\(name): \(text) \(unit)")
-        }
     }
 }
 
@@ -214,9 +191,7 @@ private final class BenchNetwork: @unchecked Sendable {
     private var processes: [(name: String, process: Process)] = []
 
     init(basePort: Int, authenticator: String) throws {
-        var template = Array("\(NSTemporaryDirectory())/dske-bench-network.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw ValidationError("cannot create a scratch directory") }
-        directory = String(cString: made)
+        directory = try BenchSupport.scratchDirectory(prefix: "dske-bench-network")
         configPath = "\(directory)/dske-config.yaml"
         self.basePort = basePort
         let samSAEs = (1...8).map { "sam\($0)" }, sofiaSAEs = (1...8).map { "sofia\($0)" }
@@ -366,10 +341,7 @@ private final class BenchNetwork: @unchecked Sendable {
             guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
             result[Self.hubs.contains(name) ? "hubs" : "clients", default: 0] += (user + system) / ticks
         }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        result["driver"] = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
+        result["driver"] = BenchSupport.processCPUSeconds()
         return result
     }
 
@@ -430,14 +402,10 @@ private struct BenchHTTP: Sendable {
         guard response.status == .ok else {
             throw ValidationError("\(method) \(url): HTTP \(response.status.code) \(String(buffer: bytes))")
         }
-        guard let object = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
-              let keys = object["keys"] as? [[String: Any]] else {
+        guard let keys = BenchSupport.keyPairs(fromContainer: bytes.readableBytesView) else {
             throw ValidationError("\(url): not a key container")
         }
-        return keys.compactMap { key in
-            guard let id = key["key_ID"] as? String, let value = key["key"] as? String else { return nil }
-            return (id, value)
-        }
+        return keys
     }
 
     func json(_ url: String) async throws -> [String: Any] {

@@ -54,17 +54,17 @@ struct TLSBench: AsyncParsableCommand {
         }
         let plainFigures = Figures.mean(plainRuns), tlsFigures = Figures.mean(tlsRuns)
 
-        report("plain_pairs_per_s_8_parallel", plainFigures.pairsPerSecond, "pairs/s")
-        report("tls_pairs_per_s_8_parallel", tlsFigures.pairsPerSecond, "pairs/s")
-        report("tls_vs_plain_pairs_per_s", 100 * tlsFigures.pairsPerSecond / plainFigures.pairsPerSecond, "%")
-        report("plain_single_pair_p50", plainFigures.singlePairP50, "ms")
-        report("tls_single_pair_p50", tlsFigures.singlePairP50, "ms")
-        report("plain_status_keepalive_p50", plainFigures.keepAliveP50, "ms")
-        report("plain_status_new_connection_p50", plainFigures.newConnectionP50, "ms")
-        report("tls_status_keepalive_p50", tlsFigures.keepAliveP50, "ms")
-        report("tls_status_new_connection_p50", tlsFigures.newConnectionP50, "ms")
+        BenchSupport.report("plain_pairs_per_s_8_parallel", plainFigures.pairsPerSecond, "pairs/s")
+        BenchSupport.report("tls_pairs_per_s_8_parallel", tlsFigures.pairsPerSecond, "pairs/s")
+        BenchSupport.report("tls_vs_plain_pairs_per_s", 100 * tlsFigures.pairsPerSecond / plainFigures.pairsPerSecond, "%")
+        BenchSupport.report("plain_single_pair_p50", plainFigures.singlePairP50, "ms")
+        BenchSupport.report("tls_single_pair_p50", tlsFigures.singlePairP50, "ms")
+        BenchSupport.report("plain_status_keepalive_p50", plainFigures.keepAliveP50, "ms")
+        BenchSupport.report("plain_status_new_connection_p50", plainFigures.newConnectionP50, "ms")
+        BenchSupport.report("tls_status_keepalive_p50", tlsFigures.keepAliveP50, "ms")
+        BenchSupport.report("tls_status_new_connection_p50", tlsFigures.newConnectionP50, "ms")
         // A new TLS connection costs its TCP connect too: subtract the plain new-connection cost.
-        report("tls_full_handshake_p50",
+        BenchSupport.report("tls_full_handshake_p50",
                (tlsFigures.newConnectionP50 - tlsFigures.keepAliveP50) - (plainFigures.newConnectionP50 - plainFigures.keepAliveP50), "ms")
     }
 
@@ -105,14 +105,11 @@ struct TLSBench: AsyncParsableCommand {
                 try await encryptors.pair(index: 1)
                 single.append((ContinuousClock.now - start) / .milliseconds(1))
             }
-            figures.singlePairP50 = percentile(single, 0.5)
+            figures.singlePairP50 = BenchSupport.percentile(single, 0.5)
 
             let started = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 1...8 {
-                    group.addTask { for _ in 0..<parallelPairs { try await encryptors.pair(index: index) } }
-                }
-                try await group.waitForAll()
+            try await BenchSupport.concurrently(8) { index in
+                for _ in 0..<parallelPairs { try await encryptors.pair(index: index) }
             }
             figures.pairsPerSecond = Double(8 * parallelPairs) / ((ContinuousClock.now - started) / .seconds(1))
 
@@ -122,8 +119,8 @@ struct TLSBench: AsyncParsableCommand {
             for _ in 0..<handshakes { keepAlive.append(try await encryptors.timedStatus(close: false)) }
             _ = try await encryptors.timedStatus(close: true)
             for _ in 0..<handshakes { fresh.append(try await encryptors.timedStatus(close: true)) }
-            figures.keepAliveP50 = percentile(keepAlive, 0.5)
-            figures.newConnectionP50 = percentile(fresh, 0.5)
+            figures.keepAliveP50 = BenchSupport.percentile(keepAlive, 0.5)
+            figures.newConnectionP50 = BenchSupport.percentile(fresh, 0.5)
         } catch {
             await encryptors.shutdown()
             throw error
@@ -132,14 +129,6 @@ struct TLSBench: AsyncParsableCommand {
         return figures
     }
 
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
-    }
-
-    private func report(_ name: String, _ value: Double, _ unit: String) {
-        print("\(name): \(String(format: value >= 100 ? "%.0f" : "%.3f", value)) \(unit)")
-    }
 }
 
 /// 5 hubs and 2 clients in this process, with or without mutual TLS on the clients' key
@@ -152,9 +141,7 @@ private struct InProcessNetwork: Sendable {
     let layout: PKILayout
 
     static func start(basePort: Int, tls: Bool, logger: Logger) async throws -> InProcessNetwork {
-        var template = Array("\(NSTemporaryDirectory())/dske-bench-tls.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw ValidationError("cannot create a scratch directory") }
-        let directory = String(cString: made)
+        let directory = try BenchSupport.scratchDirectory(prefix: "dske-bench-tls")
         let layout = PKILayout(directory: directory + "/pki")
         func client(_ name: String, _ sae: String, _ port: Int) -> String {
             let section = tls ? "    tls: {certificate: pki/kme/\(name).crt, private_key: pki/kme/\(name).key, ca: pki/ca.crt, port: \(port)}\n" : ""
@@ -287,14 +274,9 @@ private final class EncryptorClients: Sendable {
         if !tls { request.headers.add(name: "Authorization", value: sae) }
         let response = try await clients[sae]!.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok,
-              let object = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any],
-              let keys = object["keys"] as? [[String: Any]] else {
+        guard response.status == .ok, let keys = BenchSupport.keyPairs(fromContainer: bytes.readableBytesView) else {
             throw ValidationError("\(url): HTTP \(response.status.code) \(String(buffer: bytes))")
         }
-        return keys.compactMap { key in
-            guard let id = key["key_ID"] as? String, let value = key["key"] as? String else { return nil }
-            return (id, value)
-        }
+        return keys
     }
 }
