@@ -7,6 +7,6 @@ struct DSKEBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dske-bench",
         abstract: "Measure the figures the issues name (run it from a release build).",
-        subcommands: [CryptoBench.self, PoolBench.self, NetworkBench.self, TLSBench.self, CourierBench.self, CardBench.self]
+        subcommands: [CryptoBench.self, PoolBench.self, NetworkBench.self, HTTPFloorBench.self, TLSBench.self, CourierBench.self, CardBench.self]
     )
 }
