@@ -7,9 +7,15 @@ import Foundation
 ///
 /// `init?(direct:)` answers nil for anything it does not recognise as valid; `WireCoding` then
 /// runs the Codable decoder, whose error names the field. So the fast path changes no error.
-protocol DirectWireMessage: WireMessage {
-    func write(to writer: inout WireWriter)
+protocol DirectWireMessage: DirectWireEncodable {
     init?(direct value: JSONValue)
+}
+
+/// A message written without the Codable machinery but read through it: one that this project
+/// writes on a hot path and only an encryptor reads (the ETSI key container). `write` must
+/// produce the bytes `WireCoding`'s Codable path produces (checked by tests).
+protocol DirectWireEncodable: WireMessage {
+    func write(to writer: inout WireWriter)
 }
 
 /// Field readers for `init?(direct:)`, each as strict as its Codable counterpart.

@@ -21,7 +21,7 @@ public enum WireCoding {
     }
 
     public static func encode<T: WireMessage>(_ value: T) -> [UInt8] {
-        if let direct = value as? any DirectWireMessage {
+        if let direct = value as? any DirectWireEncodable {
             var writer = WireWriter()
             direct.write(to: &writer)
             return writer.bytes

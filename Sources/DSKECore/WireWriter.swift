@@ -35,6 +35,9 @@ struct WireWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Any JSON value, as `JSONWriter` writes it (extension members).
+    mutating func value(_ value: JSONValue) { JSONWriter.write(value, into: &bytes) }
+
     /// `[e0,e1,...]` with each element written by `element`.
     mutating func array<Element>(_ elements: [Element], _ element: (inout WireWriter, Element) -> Void) {
         bytes.append(UInt8(ascii: "["))

@@ -63,6 +63,27 @@ import Testing
     }
 
     /// Members in another order and unknown members: accepted by both paths alike.
+    /// The ETSI key container is written directly and read through Codable: the bytes must be
+    /// the Codable path's, extensions (escapes, nesting, member order) included.
+    @Test func keyContainersMatchTheCodablePath() throws {
+        let extensionObject: JSONObject = ["z": .string("a/\"b\"\n\u{1}é"), "a": .array([.number(JSONNumber(-3)), .null, .bool(true)]),
+                                           "nested": .object(["k": .object([:])])]
+        let containers = [
+            ETSIKeyContainer(keys: []),
+            ETSIKeyContainer(keys: [ETSIKey(keyID: UUID(), key: [0])]),
+            ETSIKeyContainer(keys: (0..<128).map { _ in ETSIKey(keyID: UUID(), key: SecureRandom.bytes(32)) }),
+            ETSIKeyContainer(keys: [ETSIKey(keyID: UUID(), key: SecureRandom.bytes(300), keyIDExtension: extensionObject),
+                                    ETSIKey(keyID: UUID(), key: SecureRandom.bytes(2), keyExtension: [:]),
+                                    ETSIKey(keyID: UUID(), key: SecureRandom.bytes(5), keyIDExtension: [:], keyExtension: extensionObject)],
+                             keyContainerExtension: extensionObject),
+        ]
+        for container in containers {
+            let direct = WireCoding.encode(container)
+            #expect(direct == WireCoding.codableEncode(container))
+            #expect(try WireCoding.decode(ETSIKeyContainer.self, from: direct) == container)
+        }
+    }
+
     @Test func memberOrderAndUnknownMembersDoNotMatter() throws {
         let json = #"{"extra":[1,{"a":null}],"share_index":2,"encrypted_share_value":"AAEC","encryption_key_allocation":{"fragments":[{"size":3,"start":0,"block_uuid":"b6ed2299-ba1e-4947-8c30-07aec0247518","x":1}]}}"#
         let value = try WireCoding.parse(Array(json.utf8))
