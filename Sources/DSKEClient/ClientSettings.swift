@@ -38,6 +38,9 @@ public struct ClientSettings: Sendable {
     public var registrationRetry: (initial: Duration, maximum: Duration)
     /// Courier mode: warn when a pool holds less than this percentage of its PSRD (0: never).
     public var lowPoolWarningPercent: Int
+    /// How long a key rebuilt by a failed dec_keys request stays for a retry (`RecoveredKeys`):
+    /// the hubs' share expiry, as long as its shares would have waited there.
+    public var shareExpiry: Duration
     /// The SKIP interface (docs/skip.md); nil: not served.
     public var skip: SKIPEndpoint? = nil
 
@@ -52,7 +55,8 @@ public struct ClientSettings: Sendable {
                 maxKeysPerRequest: Int = DSKEConfiguration.Defaults.maxKeysPerRequest,
                 requestTimeout: Duration = .seconds(5), probeInterval: Duration = .seconds(1),
                 registrationRetry: (initial: Duration, maximum: Duration) = (.milliseconds(100), .seconds(2)),
-                lowPoolWarningPercent: Int = DSKEConfiguration.Defaults.lowPoolWarningPercent) {
+                lowPoolWarningPercent: Int = DSKEConfiguration.Defaults.lowPoolWarningPercent,
+                shareExpiry: Duration = .seconds(DSKEConfiguration.Defaults.shareExpirySeconds)) {
         self.name = name
         self.encryptors = encryptors
         self.hubs = hubs
@@ -70,6 +74,7 @@ public struct ClientSettings: Sendable {
         self.probeInterval = probeInterval
         self.registrationRetry = registrationRetry
         self.lowPoolWarningPercent = lowPoolWarningPercent
+        self.shareExpiry = shareExpiry
     }
 
     /// The settings of client `name` in a configuration file.
@@ -88,7 +93,8 @@ public struct ClientSettings: Sendable {
                   stopRequestPSRDThreshold: config.stopRequestPSRDThreshold,
                   getPSRDBlockSize: config.getPSRDBlockSize, maxPSRDBlockSize: config.maxPSRDBlockSize,
                   defaultKeySize: config.defaultKeySize, maxKeysPerRequest: config.maxKeysPerRequest,
-                  lowPoolWarningPercent: config.lowPoolWarningPercent)
+                  lowPoolWarningPercent: config.lowPoolWarningPercent,
+                  shareExpiry: .seconds(config.shareExpirySeconds))
         if let tls = node.tls, let port = tls.skipPort {
             skip = SKIPEndpoint(host: config.host, port: port, tls: tls, identities: config.encryptorIdentities)
         }

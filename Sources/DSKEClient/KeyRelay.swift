@@ -10,6 +10,16 @@ struct KeyRelay: Sendable {
     let hubs: [PeerHub]
     let counters: ClientCounters
     let logger: Logger
+    /// Keys rebuilt by a gather that failed for other keys, until their slave SAE asks again.
+    let recovered: RecoveredKeys
+
+    init(settings: ClientSettings, hubs: [PeerHub], counters: ClientCounters, logger: Logger) {
+        self.settings = settings
+        self.hubs = hubs
+        self.counters = counters
+        self.logger = logger
+        recovered = RecoveredKeys(expiry: settings.shareExpiry)
+    }
 
     var threshold: Int { settings.minNrShares }
 
@@ -75,7 +85,39 @@ struct KeyRelay: Sendable {
     /// Fetches every hub's share of each key at once and rebuilds the keys. A hub whose share
     /// does not fit is named in the log and the status; a key is delivered only when its digest
     /// verifies, so a tampered share never yields a wrong key.
+    ///
+    /// Keys held in `recovered` for this master/slave pair come from there. When any key fails
+    /// the request fails as a whole (ETSI 014), but the keys that were rebuilt are kept in
+    /// `recovered`: their shares are spent at the hubs, so a retry can only be served from here.
     func gather(master: String, slave: String, keyIDs: [UUID]) async throws(KeyRelayError) -> [UserKey] {
+        let held = await recovered.take(master: master, slave: slave, keyIDs: keyIDs)
+        let atHubs = held.isEmpty ? keyIDs : keyIDs.filter { held[$0] == nil }
+        var rebuilt: [UUID: UserKey] = [:]
+        var errors: [KeyRelayError] = []
+        if !atHubs.isEmpty {
+            (rebuilt, errors) = await fetchAndRebuild(master: master, slave: slave, keyIDs: atHubs)
+        }
+        if let error = Self.mostTelling(errors) {
+            await recovered.restore(master: master, slave: slave, held.map { ($0.key, $0.value) })
+            if !rebuilt.isEmpty {
+                await recovered.keep(master: master, slave: slave, keys: Array(rebuilt.values))
+                logger.info("\(rebuilt.count) rebuilt key(s) for \(master)->\(slave) kept for a retry")
+            }
+            logger.warning("gather of \(keyIDs.count) key(s) for \(master)->\(slave) failed: \(error)")
+            throw error
+        }
+        return keyIDs.map { id in
+            if let key = rebuilt[id] { return key }
+            let secret = held[id]!.secret
+            // A copy of its own: wiping the held bytes must not reach the key being delivered.
+            let value = secret.withBytes { bytes in bytes.withUnsafeBufferPointer { Array($0) } }
+            secret.wipe()
+            return UserKey(id: id, value: value)
+        }
+    }
+
+    /// One round to every hub for `keyIDs`: the keys rebuilt and the errors of those that were not.
+    private func fetchAndRebuild(master: String, slave: String, keyIDs: [UUID]) async -> ([UUID: UserKey], [KeyRelayError]) {
         let expectedSize = settings.defaultKeySize / 8
         let results = await withTaskGroup(of: (Int, [UUID: Result<ShamirShare, HubFailure>]).self) { group in
             for (position, hub) in hubs.enumerated() {
@@ -87,22 +129,18 @@ struct KeyRelay: Sendable {
             for await (position, outcome) in group { results[position] = outcome }
             return results
         }
-        var keys: [UserKey] = []
+        var keys: [UUID: UserKey] = [:]
         keys.reserveCapacity(keyIDs.count)
         var errors: [KeyRelayError] = []
         for keyID in keyIDs {
             let outcomes = hubs.indices.map { results[$0][keyID] ?? .failure(.unavailable("no answer")) }
             do {
-                keys.append(try await rebuild(keyID: keyID, outcomes: outcomes))
+                keys[keyID] = try await rebuild(keyID: keyID, outcomes: outcomes)
             } catch {
                 errors.append(error)
             }
         }
-        if let error = Self.mostTelling(errors) {
-            logger.warning("gather of \(keyIDs.count) key(s) for \(master)->\(slave) failed: \(error)")
-            throw error
-        }
-        return keys
+        return (keys, errors)
     }
 
     /// Rebuilds one key from the hubs' outcomes (position i = hub i).
