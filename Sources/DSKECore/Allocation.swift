@@ -78,3 +78,14 @@ extension Allocation: DirectWireMessage {
         self = allocation
     }
 }
+
+extension Allocation {
+    /// `init?(direct:)` from the bytes (see `DirectWireReader`).
+    static func read(_ reader: inout DirectWireReader) -> Allocation? {
+        var fragments: [Fragment]?
+        guard reader.object({ reader, key in
+            key.isKey("fragments") && fragments.fill(reader.array(limit: maxFragments, Fragment.read))
+        }), let fragments else { return nil }
+        return try? Allocation(fragments: fragments)
+    }
+}

@@ -11,6 +11,13 @@ protocol DirectWireMessage: DirectWireEncodable {
     init?(direct value: JSONValue)
 }
 
+/// A message that `WireCoding.decode(_:from:limit:)` first tries to read straight from the
+/// bytes (`DirectWireReader`); nil, for anything that reader does not take, means parse and
+/// decode as usual. It must accept only what the Codable path accepts, and build the same message.
+protocol DirectBytesMessage {
+    init?(directBytes bytes: UnsafeBufferPointer<UInt8>)
+}
+
 /// A message written without the Codable machinery but read through it: one that this project
 /// writes on a hot path and only an encryptor reads (the ETSI key container). `write` must
 /// produce the bytes `WireCoding`'s Codable path produces (checked by tests).

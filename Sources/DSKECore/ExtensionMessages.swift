@@ -351,3 +351,54 @@ extension FetchKeySharesResponse: DirectWireMessage {
         self.init(shares: shares)
     }
 }
+
+// MARK: The batch messages read from the bytes (see `DirectWireReader`)
+
+extension BatchKeyShare {
+    /// `init?(direct:)` from the bytes.
+    static func read(_ reader: inout DirectWireReader) -> BatchKeyShare? {
+        var keyID: UUID?, index: Int?, allocation: Allocation?, value: UnsafeBufferPointer<UInt8>?
+        guard reader.object({ reader, key in
+            if key.isKey("user_key_id") { return keyID.fill(reader.canonicalUUID()) }
+            if key.isKey("share_index") { return index.fill(reader.integer()) }
+            if key.isKey("encryption_key_allocation") { return allocation.fill(Allocation.read(&reader)) }
+            if key.isKey("encrypted_share_value") { return value.fill(reader.stringBytes()) }
+            return false
+        }), let keyID, let index, KeyShare.indexRange.contains(index), let allocation, let value,
+              let pad = StrictBase64.decode(utf8: value), !pad.isEmpty, pad.count == allocation.size else { return nil }
+        return BatchKeyShare(userKeyID: keyID, shareIndex: index, encryptionKeyAllocation: allocation, encryptedShareValue: pad)
+    }
+
+    static func readList(_ reader: inout DirectWireReader) -> [BatchKeyShare]? {
+        reader.array(limit: KeyShareBatch.maxCount, read)
+    }
+}
+
+extension PostKeySharesRequest: DirectBytesMessage {
+    init?(directBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let message = DirectWireReader.read(bytes, { reader -> PostKeySharesRequest? in
+            var client: String?, master: String?, slave: String?, shares: [BatchKeyShare]?
+            guard reader.object({ reader, key in
+                if key.isKey("master_client_name") { return client.fill(reader.string()) }
+                if key.isKey("master_sae_id") { return master.fill(reader.string()) }
+                if key.isKey("slave_sae_id") { return slave.fill(reader.string()) }
+                if key.isKey("shares") { return shares.fill(BatchKeyShare.readList(&reader)) }
+                return false
+            }), let client, let master, let slave, let shares, shares.map(\.userKeyID).isValidBatch else { return nil }
+            return PostKeySharesRequest(masterClientName: client, masterSAEID: master, slaveSAEID: slave, shares: shares)
+        }) else { return nil }
+        self = message
+    }
+}
+
+extension FetchKeySharesResponse: DirectBytesMessage {
+    init?(directBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let message = DirectWireReader.read(bytes, { reader -> FetchKeySharesResponse? in
+            var shares: [BatchKeyShare]?
+            guard reader.object({ reader, key in key.isKey("shares") && shares.fill(BatchKeyShare.readList(&reader)) }),
+                  let shares, Set(shares.map(\.userKeyID)).count == shares.count else { return nil }
+            return FetchKeySharesResponse(shares: shares)
+        }) else { return nil }
+        self = message
+    }
+}

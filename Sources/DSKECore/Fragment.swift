@@ -107,3 +107,17 @@ extension Fragment: DirectWireMessage {
         self = fragment
     }
 }
+
+extension Fragment {
+    /// `init?(direct:)` from the bytes (see `DirectWireReader`).
+    static func read(_ reader: inout DirectWireReader) -> Fragment? {
+        var uuid: UUID?, start: Int?, size: Int?
+        guard reader.object({ reader, key in
+            if key.isKey("block_uuid") { return uuid.fill(reader.canonicalUUID()) }
+            if key.isKey("start") { return start.fill(reader.integer()) }
+            if key.isKey("size") { return size.fill(reader.integer()) }
+            return false
+        }), let uuid, let start, let size else { return nil }
+        return try? Fragment(blockUUID: uuid, start: start, size: size)
+    }
+}

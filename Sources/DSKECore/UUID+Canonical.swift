@@ -36,7 +36,7 @@ extension UUID {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func parseCanonical(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+    static func parseCanonical(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
         guard text.count == 36 else { return nil }
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let valid = withUnsafeMutableBytes(of: &value) { out -> Bool in

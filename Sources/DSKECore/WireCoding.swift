@@ -51,8 +51,18 @@ public enum WireCoding {
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>,
                                             limit: Int = defaultLimit) throws(WireError) -> T {
+        if bytes.count <= limit, let message = bytes.withContiguousStorageIfAvailable({ directDecode(type, from: $0) }) ?? nil {
+            return message
+        }
         let value = try parse(bytes, limit: limit)
         return try decode(type, from: value)
+    }
+
+    /// The message read straight from the bytes, if `T` has such a reader (`DirectBytesMessage`)
+    /// and the bytes are in the plain form it takes; nil means parse and decode as usual.
+    public static func directDecode<T: Decodable>(_ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>) -> T? {
+        guard let direct = T.self as? any DirectBytesMessage.Type else { return nil }
+        return direct.init(directBytes: bytes) as? T
     }
 
     /// Interprets an already parsed value as a message.

@@ -9,17 +9,26 @@ extension HubService {
     /// `POST key-shares`: all the shares are stored or none. Answer: signed `null`.
     func postKeyShares(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
         let body = try await request.collectBytes(limit: KeyShareBatch.bodyLimit)
-        let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
-        let client = try Self.stringMember(value, "master_client_name")
-        try await authenticate(client: client, request: request, context: context, body: body)
+        let client: String
         let message: PostKeySharesRequest
-        do {
-            message = try Self.decode(PostKeySharesRequest.self, from: value)
-        } catch {
-            if case .object(let object) = value, case .array(let elements)? = object["shares"] {
-                await takeNamedPads(client: client, in: Array(elements.prefix(KeyShareBatch.maxCount)))
+        // A well-formed body reads straight from the bytes; anything else takes the parser and
+        // Codable path below, whose errors (and pad taking) are the hub's answer.
+        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(PostKeySharesRequest.self, from: $0) }) {
+            client = direct.masterClientName
+            try await authenticate(client: client, request: request, context: context, body: body)
+            message = direct
+        } else {
+            let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
+            client = try Self.stringMember(value, "master_client_name")
+            try await authenticate(client: client, request: request, context: context, body: body)
+            do {
+                message = try Self.decode(PostKeySharesRequest.self, from: value)
+            } catch {
+                if case .object(let object) = value, case .array(let elements)? = object["shares"] {
+                    await takeNamedPads(client: client, in: Array(elements.prefix(KeyShareBatch.maxCount)))
+                }
+                throw error
             }
-            throw error
         }
         let opened = try await openShares(client: client, message.shares)
         let slaveClient = try await slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)

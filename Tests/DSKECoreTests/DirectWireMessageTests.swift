@@ -122,4 +122,139 @@ import Testing
         #expect(FetchKeySharesRequest(direct: empty) == nil)
         #expect(throws: WireError.self) { try WireCoding.decode(FetchKeySharesRequest.self, from: empty) }
     }
+
+    // MARK: Reading straight from the bytes (`DirectWireReader`)
+
+    /// The fast reader either builds what the parser and Codable path build, or gives up (nil).
+    @discardableResult
+    func expectAgreement<T: DirectBytesMessage & WireMessage & Equatable>(_ type: T.Type, _ text: String) -> T? {
+        expectAgreement(type, Array(text.utf8))
+    }
+
+    @discardableResult
+    func expectAgreement<T: DirectBytesMessage & WireMessage & Equatable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
+        let fast = bytes.withUnsafeBufferPointer { T(directBytes: $0) }
+        if let fast {
+            #expect(fast == (try? WireCoding.codableDecode(T.self, from: WireCoding.parse(bytes))), "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        return fast
+    }
+
+    func post(_ shares: [BatchKeyShare]) -> PostKeySharesRequest {
+        PostKeySharesRequest(masterClientName: "carol", masterSAEID: "sam", slaveSAEID: "sofia", shares: shares)
+    }
+
+    func text(_ message: some WireMessage) -> String { String(decoding: WireCoding.encode(message), as: UTF8.self) }
+
+    @Test func batchesReadFromTheBytesAsTheCodablePathReadsThem() throws {
+        for count in [0, 1, 128] {
+            let shares = try (0..<count).map { try share($0 % 16, bytes: $0 % 2 == 0 ? 32 : 1) }
+            #expect(expectAgreement(FetchKeySharesResponse.self, text(FetchKeySharesResponse(shares: shares))) == FetchKeySharesResponse(shares: shares))
+            if count > 0 {
+                #expect(expectAgreement(PostKeySharesRequest.self, text(post(shares))) == post(shares))
+            }
+            // Whitespace between tokens (the texts here hold no ',' or ':').
+            let spaced = text(post(shares)).replacingOccurrences(of: ",", with: " ,\n\t").replacingOccurrences(of: ":", with: "\r: ")
+            #expect(expectAgreement(PostKeySharesRequest.self, " \n" + spaced + "\t ") == (count > 0 ? post(shares) : nil))
+        }
+    }
+
+    @Test func memberOrderDoesNotMatterToTheFastReader() throws {
+        let good = try share(3)
+        let members = ["\"user_key_id\":\"\(good.userKeyID.lowercased)\"", "\"share_index\":3",
+                       "\"encryption_key_allocation\":" + text(good.encryptionKeyAllocation),
+                       "\"encrypted_share_value\":\"\(Data(good.encryptedShareValue).base64EncodedString())\""]
+        func permutations(_ items: [String]) -> [[String]] {
+            items.count <= 1 ? [items] : items.indices.flatMap { i in
+                permutations(items.enumerated().filter { $0.offset != i }.map(\.element)).map { [items[i]] + $0 }
+            }
+        }
+        let orders = permutations(members)
+        #expect(orders.count == 24)
+        for order in orders {
+            let share = "{" + order.joined(separator: ",") + "}"
+            #expect(expectAgreement(FetchKeySharesResponse.self, #"{"shares":["# + share + "]}") == FetchKeySharesResponse(shares: [good]))
+            let body = #"{"shares":["# + share + #"],"slave_sae_id":"sofia","master_sae_id":"sam","master_client_name":"carol"}"#
+            #expect(expectAgreement(PostKeySharesRequest.self, body) == post([good]))
+        }
+    }
+
+    /// Escapes, non-ASCII text and unknown members are legal but left to the parser; the message
+    /// still decodes to the same value through `WireCoding.decode`.
+    @Test func legalButUnusualBodiesFallBackAndStillDecode() throws {
+        let good = try share(1)
+        let body = text(post([good]))
+        let variants = [
+            body.replacingOccurrences(of: "\"carol\"", with: #""\u0063arol""#),
+            body.replacingOccurrences(of: "\"sam\"", with: #""\u0073am""#),
+            body.replacingOccurrences(of: "{\"master_client_name\"", with: "{\"extra\":[1,null],\"master_client_name\""),
+            body.replacingOccurrences(of: good.userKeyID.lowercased, with: good.userKeyID.lowercased.replacingOccurrences(of: "-", with: "\\u002d")),
+        ]
+        for variant in variants {
+            #expect(expectAgreement(PostKeySharesRequest.self, variant) == nil, "\(variant)")
+            #expect(try WireCoding.decode(PostKeySharesRequest.self, from: Array(variant.utf8)) == post([good]), "\(variant)")
+        }
+        let accented = PostKeySharesRequest(masterClientName: "carol", masterSAEID: "séb", slaveSAEID: "sofia", shares: [good])
+        #expect(expectAgreement(PostKeySharesRequest.self, text(accented)) == nil)
+        #expect(try WireCoding.decode(PostKeySharesRequest.self, from: WireCoding.encode(accented)) == accented)
+    }
+
+    /// Anything malformed or refused: the fast reader gives up, so the Codable error is the answer.
+    @Test func malformedBodiesAreLeftToTheCodablePath() throws {
+        let good = try share(2)
+        let body = text(post([good]))
+        let id = good.userKeyID.lowercased
+        let replacements: [(String, String)] = [
+            ("{\"master_client_name\":\"carol\"", "{\"master_client_name\":\"x\",\"master_client_name\":\"carol\""),
+            ("\"share_index\":2", "\"share_index\":2,\"share_index\":2"),
+            ("\"master_sae_id\":\"sam\",", ""),
+            ("\"master_sae_id\":\"sam\"", "\"master_sae_id\":7"),
+            ("\"master_sae_id\":\"sam\"", "\"master_sae_id\":null"),
+            ("\"share_index\":2", "\"share_index\":99999999999999999999999"),
+            ("\"share_index\":2", "\"share_index\":1e0"),
+            ("\"share_index\":2", "\"share_index\":02"),
+            ("\"share_index\":2", "\"share_index\":-1"),
+            ("\"share_index\":2", "\"share_index\":2.5"),
+            ("\"start\":7", "\"start\":99999999999999999999"),
+            (id, id.uppercased()),
+            (id, "{" + id.dropFirst() + "}"),
+        ]
+        var variants: [String] = replacements.map { body.replacingOccurrences(of: $0.0, with: $0.1) }
+        variants += [
+            body + "x", body + "{}", body + ",", "[" + body + "]", String(body.dropLast()),
+            text(post([good, good])),
+            text(FetchKeySharesResponse(shares: [good])),
+            #"{"master_client_name":"c","master_sae_id":"m","slave_sae_id":"s","shares":[]}"#,
+            text(post(try (0...KeyShareBatch.maxCount).map { try share($0 % 16, bytes: 1) })),
+        ]
+        for variant in variants {
+            #expect(expectAgreement(PostKeySharesRequest.self, variant) == nil, "\(variant)")
+            #expect(throws: WireError.self) { try WireCoding.decode(PostKeySharesRequest.self, from: Array(variant.utf8)) }
+        }
+        #expect(expectAgreement(FetchKeySharesResponse.self, text(FetchKeySharesResponse(shares: [good, good]))) == nil)
+        #expect(expectAgreement(FetchKeySharesResponse.self, #"{"shares":[],"shares":[]}"#) == nil)
+        #expect(expectAgreement(FetchKeySharesResponse.self, #"{}"#) == nil)
+    }
+
+    /// Every prefix and every one-byte change of a body: the fast reader agrees or gives up.
+    @Test func damagedBodiesNeverReadDifferently() throws {
+        let shares = [try share(4, bytes: 6)]
+        for (body, fetch) in [(Array(text(post(shares)).utf8), false), (Array(text(FetchKeySharesResponse(shares: shares)).utf8), true)] {
+            for end in 0..<body.count {
+                let prefix = Array(body[..<end])
+                #expect(fetch ? expectAgreement(FetchKeySharesResponse.self, prefix) == nil : expectAgreement(PostKeySharesRequest.self, prefix) == nil)
+            }
+            for index in body.indices {
+                for byte in Array("\"\\{}[],:0 9aA-\u{7f}".utf8) + [0x00, 0xC3] {
+                    var damaged = body
+                    damaged[index] = byte
+                    if fetch {
+                        expectAgreement(FetchKeySharesResponse.self, damaged)
+                    } else {
+                        expectAgreement(PostKeySharesRequest.self, damaged)
+                    }
+                }
+            }
+        }
+    }
 }
