@@ -103,20 +103,7 @@ extension CardChannel {
                 command = CommandAPDU(ins: 0xB1, p1: 0, p2: 0, data: offsetObject(position),
                                       ne: n + BERTLV.lengthBytes(n).count + 1)
             }
-            let response: ResponseAPDU
-            do {
-                response = try send(command)
-            } catch {
-                if usedExtended && command.needsExtendedLength && refusesExtended(error) {
-                    useShortLength()
-                    continue
-                }
-                throw error
-            }
-            if usedExtended && command.needsExtendedLength && response.status == .wrongLength {
-                useShortLength()
-                continue
-            }
+            guard let response = try sendOrFallBack(command, usedExtended: usedExtended) else { continue }
             guard response.status.isSuccess else {
                 throw CardChannel.error(for: response.status, operation: "READ BINARY at offset \(position)")
             }
@@ -135,6 +122,26 @@ extension CardChannel {
             position += chunk.count
         }
         return out
+    }
+
+    /// Sends one chunk's APDU; nil when the reader or card refused extended length for it, which
+    /// switches the channel to short APDUs so that the caller re-cuts the same chunk and retries.
+    private func sendOrFallBack(_ command: CommandAPDU, usedExtended: Bool) throws(PCSCError) -> ResponseAPDU? {
+        let response: ResponseAPDU
+        do {
+            response = try send(command)
+        } catch {
+            if usedExtended && command.needsExtendedLength && refusesExtended(error) {
+                useShortLength()
+                return nil
+            }
+            throw error
+        }
+        if usedExtended && command.needsExtendedLength && response.status == .wrongLength {
+            useShortLength()
+            return nil
+        }
+        return response
     }
 
     /// UPDATE BINARY of `data` into the current EF at `offset`, chunked like `readBinary`.
@@ -159,20 +166,7 @@ extension CardChannel {
                 command = CommandAPDU(ins: 0xD7, p1: 0, p2: 0,
                                       data: offsetDO + BERTLV(tag: 0x53, value: Array(data[written..<(written + n)])).encoded)
             }
-            let response: ResponseAPDU
-            do {
-                response = try send(command)
-            } catch {
-                if usedExtended && command.needsExtendedLength && refusesExtended(error) {
-                    useShortLength()
-                    continue
-                }
-                throw error
-            }
-            if usedExtended && command.needsExtendedLength && response.status == .wrongLength {
-                useShortLength()
-                continue
-            }
+            guard let response = try sendOrFallBack(command, usedExtended: usedExtended) else { continue }
             guard response.status.isSuccess else {
                 if response.status == .notEnoughMemory {
                     throw .status(response.status, operation: "UPDATE BINARY at offset \(position) "
