@@ -27,7 +27,13 @@ public struct BundleImporter: Sendable {
     /// anything, a bundle with a block the store has seen.
     public func stage(bundleAt path: String, into store: NodeStore, now: Date = Date()) async throws(BundleError) -> StagedBundle {
         let reader = try open(path, now: now)
-        for block in reader.header.blocks {
+        try await Self.refuseSeenBlocks(reader.header, in: store)
+        return try stage(reader, paths: reader.header.blocks.map { store.stagingPath(for: $0.uuid) })
+    }
+
+    /// Throws `.replayedBlock` for the first block of `header` that `store` has seen before.
+    static func refuseSeenBlocks(_ header: BundleHeader, in store: NodeStore) async throws(BundleError) {
+        for block in header.blocks {
             let seen: Bool
             do {
                 seen = try await store.hasSeenBlock(block.uuid)
@@ -36,7 +42,6 @@ public struct BundleImporter: Sendable {
             }
             if seen { throw .replayedBlock(block.uuid) }
         }
-        return try stage(reader, paths: reader.header.blocks.map { store.stagingPath(for: $0.uuid) })
     }
 
     /// Stages into the store directory of a running node (its `<data dir>/<node>`), for hand-over

@@ -138,17 +138,7 @@ public struct ImportJob {
     /// streams the payload into the staging files.
     private func stageBlocks(_ path: String, key: EnrolmentKey, store: NodeStore?) async throws(BundleError) -> StagedBundle {
         let reader = try BundleReader(path: path, key: key, recipient: BundleRecipient(name: node.name, role: role), now: now)
-        if let store {
-            for block in reader.header.blocks {
-                let seen: Bool
-                do {
-                    seen = try await store.hasSeenBlock(block.uuid)
-                } catch {
-                    throw .store(error)
-                }
-                if seen { throw .replayedBlock(block.uuid) }
-            }
-        }
+        if let store { try await BundleImporter.refuseSeenBlocks(reader.header, in: store) }
         return try ImportStager.stage(reader, paths: reader.header.blocks.map { stagingPath($0.uuid) }, role: role)
     }
 
