@@ -16,7 +16,11 @@ extension PeerHub {
     func post(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> [HubFailure?] {
         guard isUsable else { return Array(repeating: unusableFailure, count: keyIDs.count) }
         await resumeIfNeeded()
-        if await currentCapabilities().batch {
+        let capabilities = await currentCapabilities()
+        if capabilities.multi, Self.batches(sizes: shares.map(\.count)).count == 1 {
+            return await coalescedPost(PostWork(master: master, slave: slave, keyIDs: keyIDs, shares: shares))
+        }
+        if capabilities.batch {
             var results: [HubFailure?] = []
             results.reserveCapacity(keyIDs.count)
             for range in Self.batches(sizes: shares.map(\.count)) {
@@ -59,11 +63,30 @@ extension PeerHub {
     }
 
     /// `POST key-shares` (extension): every pad cut from one allocation.
-    private func postBatch(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> HubFailure? {
-        let sizes = shares.map(\.count)
+    func postBatch(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> HubFailure? {
+        let message: PostKeySharesRequest
+        switch await seal([PostWork(master: master, slave: slave, keyIDs: keyIDs, shares: shares)]) {
+        case .failure(let failure): return failure
+        case .success(let messages): message = messages[0]
+        }
+        do {
+            let response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-shares", body: WireCoding.encode(message),
+                                                      responseLimit: 4096)
+            guard response.isOK else { return fail(classify(response)) }
+        } catch {
+            return error
+        }
+        counters.sharesPosted += shares.count
+        return nil
+    }
+
+    /// The batch messages of `works`, their shares padded from one allocation of the client-owned
+    /// pool (after checking both pools hold enough for the message and its MAC keys).
+    func seal(_ works: [PostWork]) async -> Result<[PostKeySharesRequest], HubFailure> {
+        let sizes = works.flatMap { $0.shares.map(\.count) }
         let total = sizes.reduce(0, +)
         if let failure = await reserve(own: total + MessageAuthenticator.keySize, peer: MessageAuthenticator.keySize) {
-            return failure
+            return .failure(failure)
         }
         let pads: [Allocation]
         let padBytes: [UInt8]
@@ -72,27 +95,26 @@ extension PeerHub {
             pads = try allocation.slices(sizes: sizes)
             padBytes = bytes
         } catch {
-            return fail(Self.ownPoolFailure(error))
+            return .failure(fail(Self.ownPoolFailure(error)))
         }
-        var batch: [BatchKeyShare] = []
-        batch.reserveCapacity(shares.count)
+        var messages: [PostKeySharesRequest] = []
+        messages.reserveCapacity(works.count)
+        var position = 0
         var offset = 0
-        for (position, share) in shares.enumerated() {
-            let pad = Array(padBytes[offset..<offset + share.count])
-            offset += share.count
-            batch.append(BatchKeyShare(userKeyID: keyIDs[position], shareIndex: index, encryptionKeyAllocation: pads[position],
-                                       encryptedShareValue: OneTimePad.apply(pad: pad, to: share)))
+        for work in works {
+            var batch: [BatchKeyShare] = []
+            batch.reserveCapacity(work.shares.count)
+            for (keyID, share) in zip(work.keyIDs, work.shares) {
+                let pad = Array(padBytes[offset..<offset + share.count])
+                batch.append(BatchKeyShare(userKeyID: keyID, shareIndex: index, encryptionKeyAllocation: pads[position],
+                                           encryptedShareValue: OneTimePad.apply(pad: pad, to: share)))
+                offset += share.count
+                position += 1
+            }
+            messages.append(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: work.master,
+                                                 slaveSAEID: work.slave, shares: batch))
         }
-        let body = WireCoding.encode(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: master,
-                                                          slaveSAEID: slave, shares: batch))
-        do {
-            let response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-shares", body: body, responseLimit: 4096)
-            guard response.isOK else { return fail(classify(response)) }
-        } catch {
-            return error
-        }
-        counters.sharesPosted += shares.count
-        return nil
+        return .success(messages)
     }
 
     /// The reference's `POST key-share`: one share, one message.
@@ -128,18 +150,17 @@ extension PeerHub {
     func fetch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
         guard isUsable else { return Dictionary(uniqueKeysWithValues: keyIDs.map { ($0, .failure(unusableFailure)) }) }
         await resumeIfNeeded()
-        if await currentCapabilities().batch {
+        let capabilities = await currentCapabilities()
+        if capabilities.multi, keyIDs.count <= KeyShareBatch.maxCount {
+            return await coalescedFetch(FetchWork(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize))
+        }
+        if capabilities.batch {
             var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
             var start = 0
             while start < keyIDs.count {
                 let chunk = Array(keyIDs[start..<min(start + KeyShareBatch.maxCount, keyIDs.count)])
                 start += chunk.count
-                var outcome: [UUID: Result<ShamirShare, HubFailure>] = [:]
-                for attempt in 0..<4 {
-                    outcome = await fetchBatch(master: master, slave: slave, keyIDs: chunk, expectedSize: expectedSize)
-                    guard attempt < 3, let failure = Self.repairable(in: outcome.values),
-                          await repair(failure, keys: chunk.count) else { break }
-                }
+                let outcome = await fetchChunk(master: master, slave: slave, keyIDs: chunk, expectedSize: expectedSize)
                 results.merge(outcome) { first, _ in first }
             }
             return results
@@ -161,15 +182,23 @@ extension PeerHub {
         }
     }
 
+    /// One batch fetch, repaired and sent again a few times when a pool was short or out of step.
+    func fetchChunk(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
+        var outcome: [UUID: Result<ShamirShare, HubFailure>] = [:]
+        for attempt in 0..<4 {
+            outcome = await fetchBatch(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize)
+            guard attempt < 3, let failure = Self.repairable(in: outcome.values),
+                  await repair(failure, keys: keyIDs.count) else { break }
+        }
+        return outcome
+    }
+
     /// `POST key-shares/fetch` (extension): keys the hub does not hold are left out of its answer.
     private func fetchBatch(master: String, slave: String, keyIDs: [UUID],
                             expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
-        func all(_ failure: HubFailure) -> [UUID: Result<ShamirShare, HubFailure>] {
-            Dictionary(uniqueKeysWithValues: keyIDs.map { ($0, .failure(failure)) })
-        }
         if let failure = await reserve(own: MessageAuthenticator.keySize,
                                        peer: keyIDs.count * expectedSize + MessageAuthenticator.keySize) {
-            return all(failure)
+            return Self.all(keyIDs, failure)
         }
         let body = WireCoding.encode(FetchKeySharesRequest(clientName: settings.name, masterSAEID: master, slaveSAEID: slave,
                                                            keyIDs: keyIDs))
@@ -178,27 +207,45 @@ extension PeerHub {
         do {
             response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-shares/fetch", body: body, responseLimit: limit)
         } catch {
-            return all(error)
+            return Self.all(keyIDs, error)
         }
-        guard response.isOK else { return all(fail(classify(response))) }
+        guard response.isOK else { return Self.all(keyIDs, fail(classify(response))) }
         let answer: FetchKeySharesResponse
         do {
             answer = try response.decode(FetchKeySharesResponse.self, limit: limit)
         } catch {
-            return all(fail(.badResponse("fetch answer: \(error)")))
+            return Self.all(keyIDs, fail(.badResponse("fetch answer: \(error)")))
         }
-        let requested = Set(keyIDs)
-        guard answer.shares.allSatisfy({ requested.contains($0.userKeyID) }) else {
-            // Take the pads anyway so the pool stays in step with the hub's.
-            for share in answer.shares { _ = try? await store.take(peer: name, allocation: share.encryptionKeyAllocation) }
-            return all(fail(.badResponse("the answer holds a share of a key that was not asked for")))
+        return await open(answers: [(keyIDs, answer.shares)])[0]
+    }
+
+    /// Every key of `keyIDs` failed with `failure`.
+    static func all(_ keyIDs: [UUID], _ failure: HubFailure) -> [UUID: Result<ShamirShare, HubFailure>] {
+        Dictionary(keyIDs.map { ($0, .failure(failure)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Opens the shares of batch answers, each answering a request for `requested` keys, with one
+    /// store call for all their pads. Keys an answer leaves out are `.notFound`; an answer holding
+    /// a key it was not asked for fails whole (its pads are taken anyway, so the pool stays in
+    /// step with the hub's).
+    func open(answers: [(requested: [UUID], shares: [BatchKeyShare])]) async -> [[UUID: Result<ShamirShare, HubFailure>]] {
+        let valid = answers.map { answer in
+            let requested = Set(answer.requested)
+            return answer.shares.allSatisfy { requested.contains($0.userKeyID) }
         }
-        var results = all(.notFound)
-        let pads = await store.take(peer: name, allocations: answer.shares.map(\.encryptionKeyAllocation))
-        for (share, pad) in zip(answer.shares, pads) {
-            results[share.userKeyID] = open(index: share.shareIndex, pad: pad, encrypted: share.encryptedShareValue)
+        let pads = await store.take(peer: name, allocations: answers.flatMap { $0.shares.map(\.encryptionKeyAllocation) })
+        var next = pads.startIndex
+        return zip(answers, valid).map { answer, valid in
+            defer { next += answer.shares.count }
+            guard valid else {
+                return Self.all(answer.requested, fail(.badResponse("the answer holds a share of a key that was not asked for")))
+            }
+            var results = Self.all(answer.requested, .notFound)
+            for (share, pad) in zip(answer.shares, pads[next...]) {
+                results[share.userKeyID] = open(index: share.shareIndex, pad: pad, encrypted: share.encryptedShareValue)
+            }
+            return results
         }
-        return results
     }
 
     /// The reference's `GET key-share`, with its query parameters in its order.
@@ -280,7 +327,7 @@ extension PeerHub {
     }
 
     /// Checks both pools before a message, fetching PSRD if needed.
-    private func reserve(own: Int, peer: Int) async -> HubFailure? {
+    func reserve(own: Int, peer: Int) async -> HubFailure? {
         // The common case in one store call: both pools hold enough and need no refill yet.
         let levels = await store.unusedBytes(peer: name)
         let floor = settings.startRequestPSRDThreshold
@@ -294,7 +341,7 @@ extension PeerHub {
     /// ran dry is refilled (this client's view of the hub-owned pool can be ahead of the hub's,
     /// and a burst can overtake a refill), and after a hub's crash the client-owned pool skips to
     /// where the hub resumed.
-    private func retrying(_ body: () async -> HubFailure?) async -> HubFailure? {
+    func retrying(_ body: () async -> HubFailure?) async -> HubFailure? {
         var failure = await body()
         for _ in 0..<4 {
             guard let current = failure else { return nil }
@@ -335,7 +382,7 @@ extension PeerHub {
         }
     }
 
-    private static func repairable(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> HubFailure? {
+    static func repairable(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> HubFailure? {
         for case .failure(let failure) in outcomes {
             switch failure {
             case .psrdExhausted, .behindReplayFloor, .unknownHubBlock: return failure
@@ -353,7 +400,7 @@ extension PeerHub {
         _ = await refill(owner, target: unused + max(extra, settings.getPSRDBlockSize))
     }
 
-    private func sendShareMessage(_ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+    func sendShareMessage(_ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
                                   responseLimit: Int) async throws(HubFailure) -> PeerResponse {
         try await send(method, path: path, query: query, body: body, signed: true, responseLimit: responseLimit,
                        countsAsShareMessage: true)

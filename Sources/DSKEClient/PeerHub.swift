@@ -36,6 +36,9 @@ actor PeerHub {
     /// was nothing to tell), and the telling in progress.
     var resumed = false
     var resuming: Task<Void, Never>?
+    /// Share messages of concurrent key requests waiting to travel together (`PeerHub+Coalescing`).
+    var postQueue = ShareMessageQueue<PostWork>()
+    var fetchQueue = ShareMessageQueue<FetchWork>()
 
     init(index: Int, endpoint: HubEndpoint, settings: ClientSettings, store: NodeStore, logger: Logger) {
         self.name = endpoint.name
@@ -180,11 +183,14 @@ actor PeerHub {
             object["batch"] = .bool(capabilities.batch)
             object["delete"] = .bool(capabilities.delete)
             object["resume"] = .bool(capabilities.resume)
+            object["multi"] = .bool(capabilities.multi)
         } else {
             object["batch"] = .null
             object["delete"] = .null
             object["resume"] = .null
+            object["multi"] = .null
         }
+        object["share_messages_waiting"] = .number(JSONNumber(postQueue.waitingCount + fetchQueue.waitingCount))
         for (key, value) in counters.json.members { object[key] = value }
         return object
     }

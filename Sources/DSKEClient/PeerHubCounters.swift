@@ -4,6 +4,9 @@ import DSKECore
 struct PeerHubCounters: Sendable {
     /// Share messages sent (one-share or batch POST, GET, fetch): a batch of N keys costs one.
     var shareMessages = 0
+    /// Of those, multi messages (`PeerHub+Coalescing`), and the key requests they carried.
+    var multiMessages = 0
+    var coalescedRequests = 0
     /// Shares this hub relayed that were posted or delivered.
     var sharesPosted = 0
     var sharesFetched = 0
@@ -28,6 +31,8 @@ struct PeerHubCounters: Sendable {
     var json: JSONObject {
         [
             "share_messages": .number(JSONNumber(shareMessages)),
+            "multi_messages": .number(JSONNumber(multiMessages)),
+            "coalesced_requests": .number(JSONNumber(coalescedRequests)),
             "shares_posted": .number(JSONNumber(sharesPosted)),
             "shares_fetched": .number(JSONNumber(sharesFetched)),
             "failures": .number(JSONNumber(failures)),

@@ -12,11 +12,15 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
     public let delete: Bool
     /// The hub serves `POST resume` (absent, so false, from hubs that predate it).
     public let resume: Bool
+    /// The hub serves `POST key-shares/multi` and `POST key-shares/fetch-multi` (absent, so false,
+    /// from hubs that predate them).
+    public let multi: Bool
 
-    public init(batch: Bool, delete: Bool, resume: Bool) {
+    public init(batch: Bool, delete: Bool, resume: Bool, multi: Bool = false) {
         self.batch = batch
         self.delete = delete
         self.resume = resume
+        self.multi = multi
     }
 
     public init(batch: Bool, delete: Bool) {
@@ -27,6 +31,7 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
         case batch
         case delete
         case resume
+        case multi
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +39,7 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
         batch = try container.decode(Bool.self, forKey: .batch)
         delete = try container.decode(Bool.self, forKey: .delete)
         resume = try container.decodeIfPresent(Bool.self, forKey: .resume) ?? false
+        multi = try container.decodeIfPresent(Bool.self, forKey: .multi) ?? false
     }
 }
 
@@ -246,13 +252,19 @@ public struct FetchKeySharesResponse: WireMessage, Hashable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         shares = try container.decode([BatchKeyShare].self, forKey: .shares)
-        guard shares.count <= KeyShareBatch.maxCount else {
-            throw DecodingError.dataCorruptedError(forKey: .shares, in: container,
-                debugDescription: "\(shares.count) shares exceed the batch limit of \(KeyShareBatch.maxCount)")
+        if let problem = Self.problem(shares.map(\.userKeyID)) {
+            throw DecodingError.dataCorruptedError(forKey: .shares, in: container, debugDescription: problem)
         }
-        guard Set(shares.map(\.userKeyID)).count == shares.count else {
-            throw DecodingError.dataCorruptedError(forKey: .shares, in: container, debugDescription: "a key ID appears twice")
+    }
+
+    /// What is wrong with the key IDs of an answer's shares, if anything: at most
+    /// `KeyShareBatch.maxCount`, each once (it may be empty: the hub held none of them).
+    static func problem(_ ids: [UUID]) -> String? {
+        guard ids.count <= KeyShareBatch.maxCount else {
+            return "\(ids.count) shares exceed the batch limit of \(KeyShareBatch.maxCount)"
         }
+        guard Set(ids).count == ids.count else { return "a key ID appears twice" }
+        return nil
     }
 }
 
@@ -346,8 +358,8 @@ extension FetchKeySharesResponse: DirectWireMessage {
     }
 
     init?(direct value: JSONValue) {
-        guard let shares = value.directObject?["shares"]?.directList(of: BatchKeyShare.self), shares.count <= KeyShareBatch.maxCount,
-              Set(shares.map(\.userKeyID)).count == shares.count else { return nil }
+        guard let shares = value.directObject?["shares"]?.directList(of: BatchKeyShare.self),
+              Self.problem(shares.map(\.userKeyID)) == nil else { return nil }
         self.init(shares: shares)
     }
 }
@@ -376,18 +388,21 @@ extension BatchKeyShare {
 
 extension PostKeySharesRequest: DirectBytesMessage {
     init?(directBytes bytes: UnsafeBufferPointer<UInt8>) {
-        guard let message = DirectWireReader.read(bytes, { reader -> PostKeySharesRequest? in
-            var client: String?, master: String?, slave: String?, shares: [BatchKeyShare]?
-            guard reader.object({ reader, key in
-                if key.isKey("master_client_name") { return client.fill(reader.string()) }
-                if key.isKey("master_sae_id") { return master.fill(reader.string()) }
-                if key.isKey("slave_sae_id") { return slave.fill(reader.string()) }
-                if key.isKey("shares") { return shares.fill(BatchKeyShare.readList(&reader)) }
-                return false
-            }), let client, let master, let slave, let shares, shares.map(\.userKeyID).isValidBatch else { return nil }
-            return PostKeySharesRequest(masterClientName: client, masterSAEID: master, slaveSAEID: slave, shares: shares)
-        }) else { return nil }
+        guard let message = DirectWireReader.read(bytes, Self.read) else { return nil }
         self = message
+    }
+
+    /// `init?(direct:)` from the bytes (alone, or inside a multi message).
+    static func read(_ reader: inout DirectWireReader) -> PostKeySharesRequest? {
+        var client: String?, master: String?, slave: String?, shares: [BatchKeyShare]?
+        guard reader.object({ reader, key in
+            if key.isKey("master_client_name") { return client.fill(reader.string()) }
+            if key.isKey("master_sae_id") { return master.fill(reader.string()) }
+            if key.isKey("slave_sae_id") { return slave.fill(reader.string()) }
+            if key.isKey("shares") { return shares.fill(BatchKeyShare.readList(&reader)) }
+            return false
+        }), let client, let master, let slave, let shares, shares.map(\.userKeyID).isValidBatch else { return nil }
+        return PostKeySharesRequest(masterClientName: client, masterSAEID: master, slaveSAEID: slave, shares: shares)
     }
 }
 

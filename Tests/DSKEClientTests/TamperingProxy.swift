@@ -13,6 +13,8 @@ import Synchronization
 /// to a client and signs the altered answer with fresh PSRD of the hub's own pool (it holds the
 /// hub's store), exactly as a compromised hub could. The client cannot tell from the signature;
 /// only the reconstruction can.
+///
+/// With `tampers: false` it is an honest relay, and a `ProxyGate` can hold requests on their way.
 final class TamperingProxy: Sendable {
     let origin: String
     private let task: Task<Void, any Error>
@@ -22,14 +24,15 @@ final class TamperingProxy: Sendable {
         self.task = task
     }
 
-    static func start(hubURL: String, hubStore: NodeStore) async throws -> TamperingProxy {
+    static func start(hubURL: String, hubStore: NodeStore, tampers: Bool = true, gate: ProxyGate? = nil) async throws -> TamperingProxy {
         guard let url = URL(string: hubURL), let host = url.host, let port = url.port else { throw CancellationError() }
         let upstream = "http://\(host):\(port)"
         let signer = MessageSigner(store: hubStore, authenticator: MessageAuthenticator(kind: .hmacSHA256))
         let router = Router()
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("**", method: method) { request, _ in
-                try await forward(request, upstream: upstream, signer: signer)
+                await gate?.pass(request.uri.path)
+                return try await forward(request, upstream: upstream, signer: tampers ? signer : nil)
             }
         }
         let bound = AsyncStream<Int>.makeStream()
@@ -46,7 +49,8 @@ final class TamperingProxy: Sendable {
         _ = await task.result
     }
 
-    private static func forward(_ request: Request, upstream: String, signer: MessageSigner) async throws -> Response {
+    /// Forwards `request`; with a `signer`, alters the shares of the answer.
+    private static func forward(_ request: Request, upstream: String, signer: MessageSigner?) async throws -> Response {
         var outgoing = HTTPClientRequest(url: upstream + request.uri.description)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where field.name == .contentType || field.name.canonicalName == "dske-signature" {
@@ -60,7 +64,7 @@ final class TamperingProxy: Sendable {
         if let type = answer.headers.first(name: "Content-Type") { headers[.contentType] = type }
         var signature = answer.headers.first(name: DSKESignature.headerName)
         let path = request.uri.path
-        if answer.status == .ok, let client = clientName(request, body: body) {
+        if answer.status == .ok, let signer, let client = clientName(request, body: body) {
             if path.hasSuffix("/dske/api/v1/key-share"), request.method == .get,
                let share = try? WireCoding.decode(GetKeyShareResponse.self, from: bytes) {
                 bytes = WireCoding.encode(GetKeyShareResponse(shareIndex: share.shareIndex,
@@ -69,10 +73,12 @@ final class TamperingProxy: Sendable {
                 signature = try await signer.signResponse(peer: client, body: bytes).headerValue
             } else if path.hasSuffix("/dske/api/v1/key-shares/fetch"),
                       let batch = try? WireCoding.decode(FetchKeySharesResponse.self, from: bytes) {
-                bytes = WireCoding.encode(FetchKeySharesResponse(shares: batch.shares.map {
-                    BatchKeyShare(userKeyID: $0.userKeyID, shareIndex: $0.shareIndex,
-                                  encryptionKeyAllocation: $0.encryptionKeyAllocation,
-                                  encryptedShareValue: flip($0.encryptedShareValue))
+                bytes = WireCoding.encode(FetchKeySharesResponse(shares: flip(batch.shares)))
+                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
+            } else if path.hasSuffix("/dske/api/v1/key-shares/fetch-multi"),
+                      let multi = try? WireCoding.decode(KeySharesMultiResponse.self, from: bytes) {
+                bytes = WireCoding.encode(KeySharesMultiResponse(outcomes: multi.outcomes.map {
+                    KeySharesOutcome(status: $0.status, error: $0.error, shares: $0.shares.map(flip))
                 }))
                 signature = try await signer.signResponse(peer: client, body: bytes).headerValue
             }
@@ -80,6 +86,13 @@ final class TamperingProxy: Sendable {
         if let signature { headers[HTTPField.Name(DSKESignature.headerName)!] = signature }
         return Response(status: .init(code: Int(answer.status.code)), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    private static func flip(_ shares: [BatchKeyShare]) -> [BatchKeyShare] {
+        shares.map {
+            BatchKeyShare(userKeyID: $0.userKeyID, shareIndex: $0.shareIndex, encryptionKeyAllocation: $0.encryptionKeyAllocation,
+                          encryptedShareValue: flip($0.encryptedShareValue))
+        }
     }
 
     /// The padded share XOR 1 is the share XOR 1 once the client removes the pad.

@@ -11,7 +11,7 @@ import Testing
 
 /// Hubs and clients served in this process on ephemeral loopback ports, each over its own store
 /// in a scratch directory removed afterwards. Hubs are this project's (`DSKEHub`); one of them
-/// can sit behind a `TamperingProxy`.
+/// can sit behind a `TamperingProxy`, and one behind an honest proxy with a `ProxyGate`.
 final class TestNetwork: Sendable {
     struct ClientSpec: Sendable {
         let name: String
@@ -39,7 +39,7 @@ final class TestNetwork: Sendable {
     static func with<R>(hubNames: [String] = hubNames,
                         clients: [ClientSpec] = [ClientSpec(name: "carol", encryptors: ["sam"]),
                                                  ClientSpec(name: "connie", encryptors: ["sofia"])],
-                        minNrShares: Int = 3, tampering: String? = nil,
+                        minNrShares: Int = 3, tampering: String? = nil, gate: (hub: String, gate: ProxyGate)? = nil,
                         adjust: (inout ClientSettings) -> Void = { _ in },
                         _ body: (TestNetwork) async throws -> R) async throws -> R {
         let network = try TestNetwork()
@@ -48,8 +48,9 @@ final class TestNetwork: Sendable {
             var endpoints: [HubEndpoint] = []
             for name in hubNames {
                 let url = try await network.startHub(name)
-                if name == tampering {
-                    let proxy = try await TamperingProxy.start(hubURL: url, hubStore: network.hubStore(name))
+                if name == tampering || name == gate?.hub {
+                    let proxy = try await TamperingProxy.start(hubURL: url, hubStore: network.hubStore(name), tampers: name == tampering,
+                                                               gate: name == gate?.hub ? gate?.gate : nil)
                     network.proxies.withLock { $0.append(proxy) }
                     endpoints.append(HubEndpoint(name: name, baseURL: proxy.origin + "/hub/\(name)"))
                 } else {

@@ -83,10 +83,12 @@ final class TamperingHub: Sendable {
                 signature = try await signer.signResponse(peer: client, body: bytes).headerValue
             } else if path.hasSuffix("/dske/api/v1/key-shares/fetch"),
                       let batch = try? WireCoding.decode(FetchKeySharesResponse.self, from: bytes) {
-                bytes = WireCoding.encode(FetchKeySharesResponse(shares: batch.shares.map {
-                    BatchKeyShare(userKeyID: $0.userKeyID, shareIndex: $0.shareIndex,
-                                  encryptionKeyAllocation: $0.encryptionKeyAllocation,
-                                  encryptedShareValue: flip($0.encryptedShareValue))
+                bytes = WireCoding.encode(FetchKeySharesResponse(shares: flip(batch.shares)))
+                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
+            } else if path.hasSuffix("/dske/api/v1/key-shares/fetch-multi"),
+                      let multi = try? WireCoding.decode(KeySharesMultiResponse.self, from: bytes) {
+                bytes = WireCoding.encode(KeySharesMultiResponse(outcomes: multi.outcomes.map {
+                    KeySharesOutcome(status: $0.status, error: $0.error, shares: $0.shares.map(flip))
                 }))
                 signature = try await signer.signResponse(peer: client, body: bytes).headerValue
             }
@@ -94,6 +96,13 @@ final class TamperingHub: Sendable {
         if let signature { headers[HTTPField.Name(DSKESignature.headerName)!] = signature }
         return Response(status: .init(code: Int(answer.status.code)), headers: headers,
                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    private static func flip(_ shares: [BatchKeyShare]) -> [BatchKeyShare] {
+        shares.map {
+            BatchKeyShare(userKeyID: $0.userKeyID, shareIndex: $0.shareIndex, encryptionKeyAllocation: $0.encryptionKeyAllocation,
+                          encryptedShareValue: flip($0.encryptedShareValue))
+        }
     }
 
     /// The padded share XOR 1 is the share XOR 1 once the client removes the pad.

@@ -1,0 +1,225 @@
+import DSKECore
+import DSKEService
+import Foundation
+import PSRDStore
+
+/// A key request's shares for one hub, waiting to be posted.
+struct PostWork: QueuedShareWork {
+    typealias Outcome = [HubFailure?]
+    let master: String
+    let slave: String
+    let keyIDs: [UUID]
+    let shares: [[UInt8]]
+
+    var keyCount: Int { keyIDs.count }
+    var padBytes: Int { shares.reduce(0) { $0 + $1.count } }
+}
+
+/// A key request's keys whose shares are to be fetched from one hub.
+struct FetchWork: QueuedShareWork {
+    typealias Outcome = [UUID: Result<ShamirShare, HubFailure>]
+    let master: String
+    let slave: String
+    let keyIDs: [UUID]
+    let expectedSize: Int
+
+    var keyCount: Int { keyIDs.count }
+    var padBytes: Int { keyIDs.count * expectedSize }
+}
+
+/// Concurrent key requests share their messages to a hub with the multi extension
+/// (`ShareMessageQueue`, `MultiShareMessages.swift`): a request alone sends the batch message it
+/// always sent; requests that arrive while messages are in flight leave together in one multi
+/// message, each keeping its own outcome.
+extension PeerHub {
+    // MARK: Posting
+
+    func coalescedPost(_ work: PostWork) async -> [HubFailure?] {
+        if postQueue.canSendNow {
+            postQueue.enter()
+            let outcome = await postAlone(work)
+            postQueue.leave()
+            sendWaitingPosts()
+            return outcome
+        }
+        return await withCheckedContinuation { continuation in
+            postQueue.wait(work, continuation)
+            sendWaitingPosts()
+        }
+    }
+
+    private func sendWaitingPosts() {
+        while let group = postQueue.nextGroup() {
+            Task {
+                let outcomes = group.count == 1 ? [await postAlone(group[0].work)] : await postMulti(group.map(\.work))
+                for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
+                postQueue.leave()
+                sendWaitingPosts()
+            }
+        }
+    }
+
+    private func postAlone(_ work: PostWork) async -> [HubFailure?] {
+        let failure = await retrying { () async -> HubFailure? in
+            await postBatch(master: work.master, slave: work.slave, keyIDs: work.keyIDs, shares: work.shares)
+        }
+        return Array(repeating: failure, count: work.keyIDs.count)
+    }
+
+    /// `POST key-shares/multi`: one outcome per work; a failure of the whole message (repaired
+    /// and retried as a single message's would be) is every work's.
+    private func postMulti(_ works: [PostWork]) async -> [[HubFailure?]] {
+        var inner: [HubFailure?] = Array(repeating: nil, count: works.count)
+        let failure = await retrying { () async -> HubFailure? in
+            switch await postMultiOnce(works) {
+            case .failure(let failure): return failure
+            case .success(let outcomes):
+                inner = outcomes
+                return nil
+            }
+        }
+        return works.indices.map { Array(repeating: failure ?? inner[$0], count: works[$0].keyIDs.count) }
+    }
+
+    private func postMultiOnce(_ works: [PostWork]) async -> Result<[HubFailure?], HubFailure> {
+        let messages: [PostKeySharesRequest]
+        switch await seal(works) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let sealed): messages = sealed
+        }
+        let body = WireCoding.encode(PostKeySharesMultiRequest(masterClientName: settings.name, messages: messages))
+        let outcomes: [KeySharesOutcome]
+        switch await sendMulti(path: "/dske/api/v1/key-shares/multi", body: body, count: works.count, responseLimit: Self.multiOutcomeLimit) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let answer): outcomes = answer
+        }
+        var failures: [HubFailure?] = []
+        for (outcome, work) in zip(outcomes, works) {
+            if outcome.isOK {
+                counters.sharesPosted += work.keyIDs.count
+                failures.append(nil)
+            } else {
+                failures.append(fail(classify(Self.response(for: outcome))))
+            }
+        }
+        return .success(failures)
+    }
+
+    // MARK: Fetching
+
+    func coalescedFetch(_ work: FetchWork) async -> [UUID: Result<ShamirShare, HubFailure>] {
+        if fetchQueue.canSendNow {
+            fetchQueue.enter()
+            let outcome = await fetchChunk(master: work.master, slave: work.slave, keyIDs: work.keyIDs, expectedSize: work.expectedSize)
+            fetchQueue.leave()
+            sendWaitingFetches()
+            return outcome
+        }
+        return await withCheckedContinuation { continuation in
+            fetchQueue.wait(work, continuation)
+            sendWaitingFetches()
+        }
+    }
+
+    private func sendWaitingFetches() {
+        while let group = fetchQueue.nextGroup() {
+            Task {
+                let outcomes: [[UUID: Result<ShamirShare, HubFailure>]]
+                if group.count == 1 {
+                    let work = group[0].work
+                    outcomes = [await fetchChunk(master: work.master, slave: work.slave, keyIDs: work.keyIDs, expectedSize: work.expectedSize)]
+                } else {
+                    outcomes = await fetchMulti(group.map(\.work))
+                }
+                for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
+                fetchQueue.leave()
+                sendWaitingFetches()
+            }
+        }
+    }
+
+    /// `POST key-shares/fetch-multi`, repaired and sent again a few times when a pool was short
+    /// or out of step, as a single fetch is.
+    private func fetchMulti(_ works: [FetchWork]) async -> [[UUID: Result<ShamirShare, HubFailure>]] {
+        var attempt = 0
+        while true {
+            switch await fetchMultiOnce(works) {
+            case .success(let outcomes):
+                return outcomes
+            case .failure(let failure):
+                let keys = works.reduce(0) { $0 + $1.keyCount }
+                attempt += 1
+                let repairable = Self.repairable(in: [Result<ShamirShare, HubFailure>.failure(failure)]) != nil
+                guard attempt < 4, repairable, await repair(failure, keys: keys) else {
+                    return works.map { Self.all($0.keyIDs, failure) }
+                }
+            }
+        }
+    }
+
+    private func fetchMultiOnce(_ works: [FetchWork]) async -> Result<[[UUID: Result<ShamirShare, HubFailure>]], HubFailure> {
+        let padBytes = works.reduce(0) { $0 + $1.padBytes }
+        if let failure = await reserve(own: MessageAuthenticator.keySize, peer: padBytes + MessageAuthenticator.keySize) {
+            return .failure(failure)
+        }
+        let requests = works.map {
+            FetchKeySharesRequest(clientName: settings.name, masterSAEID: $0.master, slaveSAEID: $0.slave, keyIDs: $0.keyIDs)
+        }
+        let body = WireCoding.encode(FetchKeySharesMultiRequest(clientName: settings.name, requests: requests))
+        let keys = works.reduce(0) { $0 + $1.keyCount }
+        let outcomes: [KeySharesOutcome]
+        switch await sendMulti(path: "/dske/api/v1/key-shares/fetch-multi", body: body, count: works.count,
+                               responseLimit: keys * Self.shareAnswerLimit + Self.multiOutcomeLimit) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let answer): outcomes = answer
+        }
+        var answered: [(requested: [UUID], shares: [BatchKeyShare])] = []
+        var refused: [Int: HubFailure] = [:]
+        for (position, (outcome, work)) in zip(outcomes, works).enumerated() {
+            if outcome.isOK {
+                answered.append((work.keyIDs, outcome.shares ?? []))
+            } else {
+                refused[position] = fail(classify(Self.response(for: outcome)))
+                answered.append((work.keyIDs, []))
+            }
+        }
+        let opened = await open(answers: answered)
+        return .success(works.indices.map { position in
+            if let failure = refused[position] { return Self.all(works[position].keyIDs, failure) }
+            return opened[position]
+        })
+    }
+
+    // MARK: Plumbing
+
+    /// Sends a multi message; its outcomes, one per inner message, or the failure of the whole.
+    private func sendMulti(path: String, body: [UInt8], count: Int, responseLimit: Int) async -> Result<[KeySharesOutcome], HubFailure> {
+        counters.multiMessages += 1
+        counters.coalescedRequests += count
+        let response: PeerResponse
+        do {
+            response = try await sendShareMessage(.POST, path: path, body: body, responseLimit: responseLimit)
+        } catch {
+            return .failure(error)
+        }
+        guard response.isOK else { return .failure(fail(classify(response))) }
+        let answer: KeySharesMultiResponse
+        do {
+            answer = try response.decode(KeySharesMultiResponse.self, limit: responseLimit)
+        } catch {
+            return .failure(fail(.badResponse("multi answer: \(error)")))
+        }
+        guard answer.outcomes.count == count else {
+            return .failure(fail(.badResponse("multi answer: \(answer.outcomes.count) outcomes for \(count) messages")))
+        }
+        return .success(answer.outcomes)
+    }
+
+    /// An inner message's refusal as the answer it would have been alone, for `classify`.
+    private static func response(for outcome: KeySharesOutcome) -> PeerResponse {
+        PeerResponse(status: outcome.status, body: outcome.error.map(WireCoding.encode) ?? [])
+    }
+
+    /// Room for the outcomes of a full multi message, error bodies included.
+    static let multiOutcomeLimit = KeyShareMulti.maxMessages * 4096
+}

@@ -1,0 +1,128 @@
+import DSKECore
+import DSKEService
+import Foundation
+import Hummingbird
+
+/// The multi extension (`MultiShareMessages.swift`): several batch messages of one client in one
+/// signed message. Each inner message gets the outcome it would have got alone, so one
+/// request's refusal does not fail the others; only what concerns the whole message (its
+/// signature, its shape, the hub's own pool, the answer's signature) refuses it all.
+extension HubService {
+    /// `POST key-shares/multi`: each inner message's shares are stored or refused as by
+    /// `POST key-shares`. Answer: a signed `KeySharesMultiResponse`.
+    func postKeySharesMulti(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
+        let body = try await request.collectBytes(limit: KeyShareBatch.bodyLimit)
+        let client: String
+        let message: PostKeySharesMultiRequest
+        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(PostKeySharesMultiRequest.self, from: $0) }) {
+            client = direct.masterClientName
+            try await authenticate(client: client, request: request, context: context, body: body)
+            message = direct
+        } else {
+            let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
+            client = try Self.stringMember(value, "master_client_name")
+            try await authenticate(client: client, request: request, context: context, body: body)
+            do {
+                message = try Self.decode(PostKeySharesMultiRequest.self, from: value)
+            } catch {
+                // Every pad the signed message names is used, whatever else is wrong with it.
+                await takeNamedPads(client: client, in: Self.innerShares(of: value))
+                throw error
+            }
+        }
+        var outcomes: [KeySharesOutcome] = []
+        var stored: [[PendingShare]] = []
+        for inner in message.messages {
+            do throws(ServiceError) {
+                let pending = try await store(client: client, inner)
+                stored.append(pending)
+                outcomes.append(.accepted)
+            } catch {
+                outcomes.append(Self.outcome(error))
+            }
+        }
+        do {
+            return try await signedResponse(client: client, body: WireCoding.encode(KeySharesMultiResponse(outcomes: outcomes)))
+        } catch {
+            for pending in stored { await shares.discard(pending.map(\.keyID)) }
+            throw error
+        }
+    }
+
+    /// `POST key-shares/fetch-multi`: each inner request is claimed as by `POST key-shares/fetch`
+    /// (keys not held are left out; an inner request with none gets an empty list), and every
+    /// share delivered is sealed under pads cut from one allocation of the hub's own pool.
+    func fetchKeySharesMulti(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
+        // The key IDs are bounded as in one fetch; each inner request adds its names.
+        let limit = Self.fetchBodyLimit + KeyShareMulti.maxMessages * 1024
+        let body = try await request.collectBytes(limit: limit)
+        let value = try Self.parse(body, limit: limit)
+        let client = try Self.stringMember(value, "client_name")
+        try await authenticate(client: client, request: request, context: context, body: body)
+        let message = try Self.decode(FetchKeySharesMultiRequest.self, from: value)
+        var claims: [Result<[PendingShare], ServiceError>] = []
+        for inner in message.requests {
+            do throws(ServiceError) {
+                claims.append(.success(try await shares.claim(keyIDs: inner.keyIDs, client: client,
+                                                              masterSAE: inner.masterSAEID, slaveSAE: inner.slaveSAEID)))
+            } catch {
+                claims.append(.failure(error))
+            }
+        }
+        let claimed = claims.flatMap { (try? $0.get()) ?? [] }
+        do {
+            var sealed = claimed.isEmpty ? [] : try await sealShares(client: client, claimed)[...]
+            let outcomes = claims.map { claim -> KeySharesOutcome in
+                switch claim {
+                case .success(let held):
+                    defer { sealed = sealed.dropFirst(held.count) }
+                    return KeySharesOutcome(status: 200, shares: Array(sealed.prefix(held.count)))
+                case .failure(let error):
+                    return Self.outcome(error)
+                }
+            }
+            let response = try await signedResponse(client: client, body: WireCoding.encode(KeySharesMultiResponse(outcomes: outcomes)))
+            for share in claimed { share.wipe() }
+            logger.debug("\(claimed.count) shares delivered to \(client) for \(message.requests.count) requests")
+            return response
+        } catch {
+            await shares.restore(claimed)
+            throw error
+        }
+    }
+
+    /// One inner `POST key-shares`: pads taken, pair checked, shares stored (all or none).
+    private func store(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [PendingShare] {
+        let opened = try await openShares(client: client, message.shares)
+        let slaveClient: String
+        do {
+            slaveClient = try await self.slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
+        } catch {
+            for value in opened { value.wipe() }
+            throw error
+        }
+        let pending = zip(message.shares, opened).map { share, value in
+            PendingShare(keyID: share.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
+                         slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: share.shareIndex, value: value)
+        }
+        try await shares.add(pending)
+        return pending
+    }
+
+    /// The outcome an inner message gets for `error`: the answer it would have got alone.
+    static func outcome(_ error: ServiceError) -> KeySharesOutcome {
+        KeySharesOutcome(status: Int(error.status.code), error: ErrorResponse(message: error.message, details: error.details))
+    }
+
+    /// The share objects of every inner message of a malformed multi body, for `takeNamedPads`.
+    static func innerShares(of value: JSONValue) -> [JSONValue] {
+        guard case .object(let object) = value, case .array(let messages)? = object["messages"] else { return [] }
+        var found: [JSONValue] = []
+        for case .object(let inner) in messages.prefix(KeyShareMulti.maxMessages) {
+            guard case .array(let elements)? = inner["shares"] else { continue }
+            found += elements.prefix(KeyShareBatch.maxCount - found.count)
+            if found.count >= KeyShareBatch.maxCount { break }
+        }
+        return found
+    }
+}
