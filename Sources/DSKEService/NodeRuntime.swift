@@ -48,6 +48,8 @@ public struct NodeRuntime: Sendable {
     /// `POST mgmt/v1/stop` (which raises SIGTERM, as the reference does), then closes the store.
     public func run(host: String, port: Int) async throws {
         let stop: @Sendable () -> Void = { kill(getpid(), SIGTERM) }
+        let trimmer = Task.detached(priority: .background) { await HeapTrimmer.run() }
+        defer { trimmer.cancel() }
         try await serve(host: host, port: port, stop: stop, onRunning: { _, _ in }) { services in
             try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
