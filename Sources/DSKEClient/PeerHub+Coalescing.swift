@@ -35,28 +35,7 @@ extension PeerHub {
     // MARK: Posting
 
     func coalescedPost(_ work: PostWork) async -> [HubFailure?] {
-        if postQueue.canSendNow {
-            postQueue.enter()
-            let outcome = await postAlone(work)
-            postQueue.leave()
-            sendWaitingPosts()
-            return outcome
-        }
-        return await withCheckedContinuation { continuation in
-            postQueue.wait(work, continuation)
-            sendWaitingPosts()
-        }
-    }
-
-    private func sendWaitingPosts() {
-        while let group = postQueue.nextGroup() {
-            Task {
-                let outcomes = group.count == 1 ? [await postAlone(group[0].work)] : await postMulti(group.map(\.work))
-                for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
-                postQueue.leave()
-                sendWaitingPosts()
-            }
-        }
+        await coalesced(work, in: postQueue, alone: { await $0.postAlone($1) }, together: { await $0.postMulti($1) })
     }
 
     private func postAlone(_ work: PostWork) async -> [HubFailure?] {
@@ -108,34 +87,9 @@ extension PeerHub {
     // MARK: Fetching
 
     func coalescedFetch(_ work: FetchWork) async -> [UUID: Result<ShamirShare, HubFailure>] {
-        if fetchQueue.canSendNow {
-            fetchQueue.enter()
-            let outcome = await fetchChunk(master: work.master, slave: work.slave, keyIDs: work.keyIDs, expectedSize: work.expectedSize)
-            fetchQueue.leave()
-            sendWaitingFetches()
-            return outcome
-        }
-        return await withCheckedContinuation { continuation in
-            fetchQueue.wait(work, continuation)
-            sendWaitingFetches()
-        }
-    }
-
-    private func sendWaitingFetches() {
-        while let group = fetchQueue.nextGroup() {
-            Task {
-                let outcomes: [[UUID: Result<ShamirShare, HubFailure>]]
-                if group.count == 1 {
-                    let work = group[0].work
-                    outcomes = [await fetchChunk(master: work.master, slave: work.slave, keyIDs: work.keyIDs, expectedSize: work.expectedSize)]
-                } else {
-                    outcomes = await fetchMulti(group.map(\.work))
-                }
-                for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
-                fetchQueue.leave()
-                sendWaitingFetches()
-            }
-        }
+        await coalesced(work, in: fetchQueue, alone: { hub, work in
+            await hub.fetchChunk(master: work.master, slave: work.slave, keyIDs: work.keyIDs, expectedSize: work.expectedSize)
+        }, together: { await $0.fetchMulti($1) })
     }
 
     /// `POST key-shares/fetch-multi`, repaired and sent again a few times when a pool was short
@@ -191,6 +145,37 @@ extension PeerHub {
     }
 
     // MARK: Plumbing
+
+    /// Sends `work` at once with `alone` when `queue` lets a message leave, else waits for the
+    /// next message, which `together` sends for all the work waiting then (`alone` when it is one).
+    private func coalesced<Work: QueuedShareWork>(_ work: Work, in queue: ShareMessageQueue<Work>,
+                                                  alone: @escaping @Sendable (isolated PeerHub, Work) async -> Work.Outcome,
+                                                  together: @escaping @Sendable (isolated PeerHub, [Work]) async -> [Work.Outcome]) async -> Work.Outcome {
+        if queue.canSendNow {
+            queue.enter()
+            let outcome = await alone(self, work)
+            queue.leave()
+            sendWaiting(queue, alone: alone, together: together)
+            return outcome
+        }
+        return await withCheckedContinuation { continuation in
+            queue.wait(work, continuation)
+            sendWaiting(queue, alone: alone, together: together)
+        }
+    }
+
+    private func sendWaiting<Work: QueuedShareWork>(_ queue: ShareMessageQueue<Work>,
+                                                    alone: @escaping @Sendable (isolated PeerHub, Work) async -> Work.Outcome,
+                                                    together: @escaping @Sendable (isolated PeerHub, [Work]) async -> [Work.Outcome]) {
+        while let group = queue.nextGroup() {
+            Task {
+                let outcomes = group.count == 1 ? [await alone(self, group[0].work)] : await together(self, group.map(\.work))
+                for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
+                queue.leave()
+                sendWaiting(queue, alone: alone, together: together)
+            }
+        }
+    }
 
     /// Sends a multi message; its outcomes, one per inner message, or the failure of the whole.
     private func sendMulti(path: String, body: [UInt8], count: Int, responseLimit: Int) async -> Result<[KeySharesOutcome], HubFailure> {

@@ -37,8 +37,8 @@ actor PeerHub {
     var resumed = false
     var resuming: Task<Void, Never>?
     /// Share messages of concurrent key requests waiting to travel together (`PeerHub+Coalescing`).
-    var postQueue = ShareMessageQueue<PostWork>()
-    var fetchQueue = ShareMessageQueue<FetchWork>()
+    let postQueue = ShareMessageQueue<PostWork>()
+    let fetchQueue = ShareMessageQueue<FetchWork>()
 
     init(index: Int, endpoint: HubEndpoint, settings: ClientSettings, store: NodeStore, logger: Logger) {
         self.name = endpoint.name

@@ -14,7 +14,10 @@ protocol QueuedShareWork: Sendable {
 /// that fits one multi message. One request alone never waits (its message leaves at once, as
 /// before), while many at once share fewer exchanges: an HTTP exchange costs far more CPU than
 /// the shares it carries.
-struct ShareMessageQueue<Work: QueuedShareWork> {
+///
+/// A class so that one generic routine serves both of a `PeerHub`'s queues; only its actor
+/// touches it.
+final class ShareMessageQueue<Work: QueuedShareWork> {
     typealias Waiting = (work: Work, continuation: CheckedContinuation<Work.Outcome, Never>)
 
     /// Messages in flight to the hub at once, per queue. One gathers the most work per message:
@@ -33,18 +36,18 @@ struct ShareMessageQueue<Work: QueuedShareWork> {
     var waitingCount: Int { waiting.count }
 
     /// Counts a message that leaves now.
-    mutating func enter() { inFlight += 1 }
+    func enter() { inFlight += 1 }
 
     /// Counts a message whose answer came (or failed).
-    mutating func leave() { inFlight -= 1 }
+    func leave() { inFlight -= 1 }
 
-    mutating func wait(_ work: Work, _ continuation: CheckedContinuation<Work.Outcome, Never>) {
+    func wait(_ work: Work, _ continuation: CheckedContinuation<Work.Outcome, Never>) {
         waiting.append((work, continuation))
     }
 
     /// The next message's work, counted as in flight, when one may leave: the oldest waiting work
     /// and all that follows it within the limits of one multi message.
-    mutating func nextGroup() -> [Waiting]? {
+    func nextGroup() -> [Waiting]? {
         guard inFlight < Self.limit, !waiting.isEmpty else { return nil }
         let count = Self.leadingGroupCount(waiting.lazy.map(\.work))
         let group = Array(waiting.prefix(count))

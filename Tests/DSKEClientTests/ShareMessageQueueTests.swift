@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func oneMessageAtATimeAndNothingOvertakesWaitingWork() {
-        var queue = ShareMessageQueue<Work>()
+        let queue = ShareMessageQueue<Work>()
         #expect(queue.canSendNow)
         queue.enter()
         #expect(!queue.canSendNow)
