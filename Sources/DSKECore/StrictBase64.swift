@@ -22,8 +22,16 @@ public enum StrictBase64 {
     }
 
     static func encode(buffer input: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: encodedLength(of: input.count)) { encode(buffer: input, into: $0) }
+    }
+
+    /// Writes the encoding of `input` at the start of `out` (at least `encodedLength` long) and
+    /// answers its length.
+    @discardableResult
+    static func encode(buffer input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let count = input.count
-        return String(unsafeUninitializedCapacity: encodedLength(of: count)) { out in
+        precondition(out.count >= encodedLength(of: count))
+        return alphabet.withUnsafeBufferPointer { alphabet in
             var o = 0
             var i = 0
             while i + 3 <= count {
@@ -62,33 +70,46 @@ public enum StrictBase64 {
         if input[count - 1] == UInt8(ascii: "=") {
             padding = input[count - 2] == UInt8(ascii: "=") ? 2 : 1
         }
-        var out = [UInt8]()
-        out.reserveCapacity(count / 4 * 3 - padding)
-        let table = decodeTable
+        let length = count / 4 * 3 - padding
+        var valid = true
+        // Written in place (no append per byte); an invalid text leaves an empty array behind.
+        let out = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+            valid = decodeTable.withUnsafeBufferPointer { table in decode(input, padding: padding, table: table, into: out) }
+            initialized = valid ? length : 0
+        }
+        return valid ? out : nil
+    }
+
+    @inline(__always)
+    private static func decode(_ input: UnsafeBufferPointer<UInt8>, padding: Int, table: UnsafeBufferPointer<UInt8>,
+                               into out: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let count = input.count
         var index = 0
+        var o = 0
         let fullEnd = padding == 0 ? count : count - 4
         while index < fullEnd {
             let a = table[Int(input[index])], b = table[Int(input[index + 1])]
             let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
             // Valid symbols are below 64, so any invalid one (0xFF) sets a high bit.
-            guard (a | b | c | d) & 0xC0 == 0 else { return nil }
-            out.append(a << 2 | b >> 4)
-            out.append(b << 4 | c >> 2)
-            out.append(c << 6 | d)
+            guard (a | b | c | d) & 0xC0 == 0 else { return false }
+            out[o] = a << 2 | b >> 4
+            out[o + 1] = b << 4 | c >> 2
+            out[o + 2] = c << 6 | d
             index += 4
+            o += 3
         }
         if padding > 0 {
             let a = table[Int(input[index])], b = table[Int(input[index + 1])]
-            guard a != invalid, b != invalid else { return nil }
-            out.append(a << 2 | b >> 4)
+            guard a != invalid, b != invalid else { return false }
+            out[o] = a << 2 | b >> 4
             if padding == 1 {
                 let c = table[Int(input[index + 2])]
-                guard c != invalid, c & 0x03 == 0 else { return nil }
-                out.append(b << 4 | c >> 2)
+                guard c != invalid, c & 0x03 == 0 else { return false }
+                out[o + 1] = b << 4 | c >> 2
             } else {
-                guard b & 0x0F == 0 else { return nil }
+                guard b & 0x0F == 0 else { return false }
             }
         }
-        return out
+        return true
     }
 }

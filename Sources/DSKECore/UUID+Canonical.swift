@@ -6,18 +6,33 @@ import Foundation
 extension UUID {
     /// The canonical text form used on the wire: lowercase and hyphenated.
     public var lowercased: String {
-        let value = uuid
-        var text = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        String(unsafeUninitializedCapacity: 36) { Self.writeCanonical(uuid, into: $0) }
+    }
+
+    /// Writes the 36 characters of `lowercased` at the start of `out` (which holds at least 36)
+    /// and answers 36. No intermediate array or string: the writers of batch messages call this
+    /// for every key ID and block UUID.
+    @inline(__always)
+    static func writeCanonical(_ value: uuid_t, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(out.count >= 36)
         withUnsafeBytes(of: value) { raw in
             var o = 0
             for i in 0..<16 {
-                if i == 4 || i == 6 || i == 8 || i == 10 { o += 1 }
-                text[o] = Self.hexDigits[Int(raw[i] >> 4)]
-                text[o + 1] = Self.hexDigits[Int(raw[i] & 0x0F)]
+                if i == 4 || i == 6 || i == 8 || i == 10 {
+                    out[o] = UInt8(ascii: "-")
+                    o += 1
+                }
+                out[o] = hexDigit(raw[i] >> 4)
+                out[o + 1] = hexDigit(raw[i] & 0x0F)
                 o += 2
             }
         }
-        return String(decoding: text, as: UTF8.self)
+        return 36
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 
     /// Parses only the canonical form (36 characters, lowercase hex digits, hyphens after the
@@ -34,32 +49,49 @@ extension UUID {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     static func parseCanonical(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
-        guard text.count == 36 else { return nil }
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let valid = withUnsafeMutableBytes(of: &value) { out -> Bool in
-            var i = 0
-            for o in 0..<16 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    guard text[i] == UInt8(ascii: "-") else { return false }
-                    i += 1
-                }
-                guard let high = nibble(text[i]), let low = nibble(text[i + 1]) else { return false }
-                out[o] = high << 4 | low
-                i += 2
-            }
-            return true
-        }
-        return valid ? value : nil
+        parse(text, upperCase: false)
     }
 
-    private static func nibble(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        default: nil
+    /// Parses the hyphenated form in either case (`ETSIKeyID`'s `decodeAnyCaseUUID`): 36
+    /// characters, hex digits of any case, hyphens after the 8th, 12th, 16th and 20th digit.
+    /// `UUID(uuidString:)` accepts these and, through `sscanf`, some odder spellings too; callers
+    /// leave those to it.
+    static func parseHyphenated(_ text: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        parse(text, upperCase: true)
+    }
+
+    @inline(__always)
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, upperCase: Bool) -> uuid_t? {
+        guard text.count == 36, text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"),
+              text[18] == UInt8(ascii: "-"), text[23] == UInt8(ascii: "-") else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        // Any invalid character sets bit 4 of `invalid` (nibble answers 0x10 for it).
+        var invalid: UInt8 = 0
+        withUnsafeMutableBytes(of: &value) { out in
+            var i = 0
+            for o in 0..<16 {
+                if i == 8 || i == 13 || i == 18 || i == 23 { i += 1 }
+                let high = nibble(text[i], upperCase: upperCase), low = nibble(text[i + 1], upperCase: upperCase)
+                invalid |= high | low
+                out[o] = high << 4 | low & 0x0F
+                i += 2
+            }
         }
+        return invalid & 0x10 == 0 ? value : nil
+    }
+
+    /// The value of a hex digit, or 0x10 for anything else.
+    @inline(__always)
+    private static func nibble(_ character: UInt8, upperCase: Bool) -> UInt8 {
+        let digit = character &- UInt8(ascii: "0")
+        if digit < 10 { return digit }
+        let lower = character &- UInt8(ascii: "a")
+        if lower < 6 { return lower + 10 }
+        if upperCase {
+            let upper = character &- UInt8(ascii: "A")
+            if upper < 6 { return upper + 10 }
+        }
+        return 0x10
     }
 }
