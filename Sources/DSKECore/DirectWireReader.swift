@@ -56,6 +56,9 @@ struct DirectWireReader {
     /// `decodeCanonicalUUID`.
     mutating func canonicalUUID() -> UUID? { stringBytes().flatMap(UUID.parseCanonical).map { UUID(uuid: $0) } }
 
+    /// A hyphenated UUID of either letter case (`decodeAnyCaseUUID` for the plain spellings).
+    mutating func hyphenatedUUID() -> UUID? { stringBytes().flatMap(UUID.parseHyphenated).map { UUID(uuid: $0) } }
+
     /// Up to 15 digits, no leading zero: what follows (a fraction, say) fails the caller's next read.
     mutating func integer() -> Int? {
         skipWhitespace()
