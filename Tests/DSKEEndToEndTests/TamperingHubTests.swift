@@ -11,6 +11,10 @@ struct TamperingHubTests {
             // hilary turns dishonest: its process stops, the same hub (same store, same pools)
             // comes back in this process behind a front that alters every share it hands out.
             try await network.stop(node: "hilary")
+            // Seen down first: a client's view of hilary as up then comes from the dishonest
+            // hub, not from before the stop (a probe that failed during the swap would otherwise
+            // take hilary out of the key requests below until the next probe).
+            try await network.waitUntilClientsSee(down: "hilary")
             let dishonest = try await TamperingHub.start("hilary", of: network)
             do {
                 try await network.waitUntilClientsSee("hilary")

@@ -232,9 +232,13 @@ extension TestNetwork {
         for _ in 0..<300 {
             var satisfied = true
             for client in spec.clients.map(\.name) {
+                // A client whose status cannot be read has not shown the change yet.
                 guard let reply = try? await HTTP.get("\(baseURL(client))/mgmt/v1/status"), reply.status == 200,
                       let registrations = reply.object?["registrations"] as? [[String: Any]],
-                      let entry = registrations.first(where: { $0["hub_name"] as? String == hub }) else { continue }
+                      let entry = registrations.first(where: { $0["hub_name"] as? String == hub }) else {
+                    satisfied = false
+                    continue
+                }
                 let isUsable = (entry["registered"] as? Bool ?? false) && (entry["reachable"] as? Bool ?? false)
                 if !usable(isUsable) { satisfied = false }
             }
