@@ -52,10 +52,19 @@ extension HubService {
     /// its own pad from the hub's own pool; keys not held are left out, and 404 when none is.
     func fetchKeyShares(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
         let body = try await request.collectBytes(limit: Self.fetchBodyLimit)
-        let value = try Self.parse(body, limit: Self.fetchBodyLimit)
-        let client = try Self.stringMember(value, "client_name")
-        try await authenticate(client: client, request: request, context: context, body: body)
-        let message = try Self.decode(FetchKeySharesRequest.self, from: value)
+        let message: FetchKeySharesRequest
+        // As in `postKeyShares`: a well-formed body reads straight from the bytes, anything else
+        // takes the parser and Codable path, whose errors are the hub's answer.
+        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(FetchKeySharesRequest.self, from: $0) }) {
+            try await authenticate(client: direct.clientName, request: request, context: context, body: body)
+            message = direct
+        } else {
+            let value = try Self.parse(body, limit: Self.fetchBodyLimit)
+            let client = try Self.stringMember(value, "client_name")
+            try await authenticate(client: client, request: request, context: context, body: body)
+            message = try Self.decode(FetchKeySharesRequest.self, from: value)
+        }
+        let client = message.clientName
         let claimed = try await shares.claim(keyIDs: message.keyIDs, client: client,
                                              masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
         guard !claimed.isEmpty else {
@@ -78,7 +87,7 @@ extension HubService {
     /// refused, each pad is taken on its own, every one even after one fails, so both copies of
     /// the pool agree on what is used; then the first failure is thrown.
     func openShares(client: String, _ shares: [BatchKeyShare]) async throws(ServiceError) -> [SecretBytes] {
-        if let combined = Allocation.coalescing(shares.map(\.encryptionKeyAllocation)),
+        if let combined = Allocation.coalescing(shares.map { $0.encryptionKeyAllocation }),
            let pads = try? await store.take(peer: client, allocation: combined) {
             var offset = 0
             return shares.map { share in
@@ -107,7 +116,7 @@ extension HubService {
     /// Encrypts each share under its own pad, all cut from one allocation of the hub's own pool
     /// when it can be (one store call instead of one per share).
     func sealShares(client: String, _ shares: [PendingShare]) async throws(ServiceError) -> [BatchKeyShare] {
-        let sizes = shares.map(\.value.count)
+        let sizes = shares.map { $0.value.count }
         let total = sizes.reduce(0, +)
         var pieces: [(Allocation, [UInt8])]?
         do {
