@@ -162,15 +162,14 @@ struct ETSIInterface: Sendable {
         let keys = try await makeKeys(master: master, slaves: slaves, number: number, bytes: size / 8)
         defer { Self.wipe(keys) }
         logger.debug("\(keys.count) key(s) of \(size) bits for \(master)->\(slaves.joined(separator: ","))")
-        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map { $0.etsi }))
     }
 
     /// New keys, scattered through the hubs for every slave. The one key path for ETSI and SKIP.
     func makeKeys(master: String, slaves: [String], number: Int, bytes: Int) async throws(ETSIError) -> [UserKey] {
         let group = slaves.count > 1
-        let keys = (0..<number).map { _ in
-            UserKey(id: group ? ETSIGroupKeyID.make() : UserKey.randomID(), value: SecureRandom.bytes(bytes))
-        }
+        let ids = group ? (0..<number).map { _ in ETSIGroupKeyID.make() } : UserKey.randomIDs(number)
+        let keys = zip(ids, UserKey.randomValues(count: number, size: bytes)).map { UserKey(id: $0, value: $1) }
         do {
             if group {
                 try await scatterGroup(master: master, slaves: slaves, keys: keys)
@@ -242,7 +241,7 @@ struct ETSIInterface: Sendable {
         let master = try pathSAE(context, role: "master")
         let body = try await bodyBytes(request)
         let keyIDs = try decode(ETSIKeyIDs.self, from: body)
-        return try await getKeyWithIDs(master: master, slave: slave, keyIDs: keyIDs.keyIDs.map(\.keyID))
+        return try await getKeyWithIDs(master: master, slave: slave, keyIDs: keyIDs.keyIDs.map { $0.keyID })
     }
 
     private func getKeyWithIDs(master: String, slave: String, keyIDs: [UUID]) async throws(ETSIError) -> Response {
@@ -256,18 +255,19 @@ struct ETSIInterface: Sendable {
         let keys = try await fetchKeys(master: master, slave: slave, keyIDs: keyIDs)
         defer { Self.wipe(keys) }
         logger.debug("\(keys.count) key(s) for \(master)->\(slave) delivered")
-        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map(\.etsi)))
+        return JSONResponse.make(body: ETSIKeyContainer(keys: keys.map { $0.etsi }))
     }
 
     /// Keys made by `master`'s KME for `slave`, rebuilt from the hubs (which then forget them),
     /// under the IDs the SAEs know. The one key path for ETSI and SKIP.
     func fetchKeys(master: String, slave: String, keyIDs: [UUID]) async throws(ETSIError) -> [UserKey] {
         let atHubs = keyIDs.map { ETSIGroupKeyID.atHubs($0, slave: slave) }
-        let known = Dictionary(uniqueKeysWithValues: zip(atHubs, keyIDs))
+        // Only group keys travel under other IDs at the hubs; most requests have none to map.
+        let known = atHubs == keyIDs ? [:] : Dictionary(uniqueKeysWithValues: zip(atHubs, keyIDs))
         do {
             let keys = try await relay.gather(master: master, slave: slave, keyIDs: atHubs)
             await counters.add(.keysDelivered, keys.count)
-            return keys.map { UserKey(id: known[$0.id] ?? $0.id, value: $0.value) }
+            return known.isEmpty ? keys : keys.map { UserKey(id: known[$0.id] ?? $0.id, value: $0.value) }
         } catch {
             await counters.add(.gatherFailures)
             if case .keysNotFound(let ids) = error { throw ETSIError(.keysNotFound(ids.map { known[$0] ?? $0 })) }

@@ -15,11 +15,25 @@ struct UserKey: Sendable {
     /// A random (version 4) key ID from the CSPRNG. Foundation's `UUID()` on Linux opens, reads
     /// and closes /dev/urandom for each one: three system calls per key, about 9,000 a second in
     /// a busy KME.
-    static func randomID() -> UUID {
-        var b = SecureRandom.bytes(16)
-        b[6] = b[6] & 0x0F | 0x40
-        b[8] = b[8] & 0x3F | 0x80
-        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    static func randomID() -> UUID { randomIDs(1)[0] }
+
+    /// `count` random key IDs from one CSPRNG read (a batch of 128 keys made 128 reads).
+    static func randomIDs(_ count: Int) -> [UUID] {
+        let random = SecureRandom.bytes(16 * count)
+        return (0..<count).map { i in
+            let b = random[(16 * i)..<(16 * i + 16)]
+            let o = b.startIndex
+            return UUID(uuid: (b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6] & 0x0F | 0x40, b[o + 7],
+                               b[o + 8] & 0x3F | 0x80, b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15]))
+        }
+    }
+
+    /// `count` random key values of `size` bytes, each its own array, from one CSPRNG read whose
+    /// buffer is wiped before this returns.
+    static func randomValues(count: Int, size: Int) -> [[UInt8]] {
+        let random = SecretBytes(SecureRandom.bytes(count * size))
+        defer { random.wipe() }
+        return random.withBytes { bytes in (0..<count).map { i in Array(bytes[(size * i)..<(size * i + size)]) } }
     }
 
     var etsi: ETSIKey { ETSIKey(keyID: id, key: value) }
