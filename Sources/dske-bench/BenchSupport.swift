@@ -43,8 +43,49 @@ enum BenchSupport {
     }
 
     /// The (key_ID, key) pairs of an ETSI key container; nil when the body is not one.
-    static func keyPairs(fromContainer bytes: some Sequence<UInt8>) -> [(String, String)]? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+    static func keyPairs(fromContainer bytes: some Collection<UInt8>) -> [(String, String)]? {
+        let body = Array(bytes)
+        return scanKeyPairs(body) ?? parsedKeyPairs(body)
+    }
+
+    /// The container as the KMEs write it (compact, `key_ID` then `key`, no escapes, no
+    /// extensions), scanned without a parser: the bench stands for external encryptors, and
+    /// Foundation's `JSONSerialization` of a 128-key answer made the driver a visible part of the
+    /// CPU per batch pair. Nil for any other form.
+    static func scanKeyPairs(_ body: [UInt8]) -> [(String, String)]? {
+        body.withUnsafeBufferPointer { body -> [(String, String)]? in
+            var position = 0
+            func expect(_ text: StaticString) -> Bool {
+                let count = text.utf8CodeUnitCount
+                guard body.count - position >= count,
+                      memcmp(body.baseAddress! + position, text.utf8Start, count) == 0 else { return false }
+                position += count
+                return true
+            }
+            func string() -> String? {
+                let start = position
+                while position < body.count, body[position] != UInt8(ascii: "\""), body[position] != UInt8(ascii: "\\") {
+                    position += 1
+                }
+                guard position < body.count, body[position] == UInt8(ascii: "\"") else { return nil }
+                position += 1
+                return String(decoding: UnsafeBufferPointer(rebasing: body[start..<position - 1]), as: UTF8.self)
+            }
+            guard expect("{\"keys\":[") else { return nil }
+            var pairs: [(String, String)] = []
+            if expect("]}") { return position == body.count ? pairs : nil }
+            repeat {
+                guard expect("{\"key_ID\":\""), let id = string(), expect(",\"key\":\""), let key = string(), expect("}") else {
+                    return nil
+                }
+                pairs.append((id, key))
+            } while expect(",")
+            return expect("]}") && position == body.count ? pairs : nil
+        }
+    }
+
+    static func parsedKeyPairs(_ body: [UInt8]) -> [(String, String)]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
               let keys = object["keys"] as? [[String: Any]] else { return nil }
         return keys.compactMap { key in
             guard let id = key["key_ID"] as? String, let value = key["key"] as? String else { return nil }
