@@ -44,7 +44,8 @@ actor ShareStore {
     /// once) or when the store is full.
     func add(_ batch: [PendingShare]) throws(ServiceError) {
         purgeExpired()
-        for share in batch where shares[share.keyID] != nil {
+        // `index(forKey:)`: a lookup that does not copy the held share out.
+        for share in batch where shares.index(forKey: share.keyID) != nil {
             counters.refused += 1
             throw .conflict("A share for this key ID is already held.", details: ["key_id": .string(share.keyID.lowercased)])
         }
@@ -68,23 +69,36 @@ actor ShareStore {
     func claim(keyIDs: [UUID], client: String, masterSAE: String, slaveSAE: String) throws(ServiceError) -> [PendingShare] {
         purgeExpired()
         var found: [PendingShare] = []
+        found.reserveCapacity(keyIDs.count)
+        // Each share is taken out as it is checked (one hash per key, and the share is moved, not
+        // copied); a refusal puts back every share taken, so the claim stays all-or-nothing.
+        // The key IDs are distinct (every message that names several checks that).
         for id in keyIDs {
-            guard let share = shares[id] else { continue }
-            guard share.slaveClient == client else {
+            guard let share = shares.removeValue(forKey: id) else { continue }
+            if let refusal = Self.refusal(of: share, client: client, masterSAE: masterSAE, slaveSAE: slaveSAE) {
+                shares[id] = share
+                for taken in found { shares[taken.keyID] = taken }
                 counters.refused += 1
-                throw .notAllowed("Client may not fetch this share.", details: ["client_name": .string(client), "key_id": .string(id.lowercased)])
-            }
-            guard share.masterSAE == masterSAE, share.slaveSAE == slaveSAE else {
-                counters.refused += 1
-                throw .notAllowed("Master and slave SAE IDs do not match the key.",
-                                  details: ["key_id": .string(id.lowercased), "master_sae_id": .string(masterSAE),
-                                            "slave_sae_id": .string(slaveSAE)])
+                throw refusal
             }
             found.append(share)
         }
-        for share in found { shares[share.keyID] = nil }
         counters.delivered += found.count
         return found
+    }
+
+    /// Why `client` may not take `share` for this master/slave pair, if it may not.
+    private static func refusal(of share: PendingShare, client: String, masterSAE: String, slaveSAE: String) -> ServiceError? {
+        let id = share.keyID
+        guard share.slaveClient == client else {
+            return .notAllowed("Client may not fetch this share.", details: ["client_name": .string(client), "key_id": .string(id.lowercased)])
+        }
+        guard share.masterSAE == masterSAE, share.slaveSAE == slaveSAE else {
+            return .notAllowed("Master and slave SAE IDs do not match the key.",
+                               details: ["key_id": .string(id.lowercased), "master_sae_id": .string(masterSAE),
+                                         "slave_sae_id": .string(slaveSAE)])
+        }
+        return nil
     }
 
     /// Puts back shares whose delivery failed before an answer left (e.g. the hub's own pool ran
