@@ -106,7 +106,10 @@ extension Optional {
 }
 
 extension UnsafeBufferPointer<UInt8> {
+    /// One `memcmp` (each member of each share is compared with up to four names).
     func isKey(_ name: StaticString) -> Bool {
-        count == name.utf8CodeUnitCount && elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        guard count == name.utf8CodeUnitCount else { return false }
+        guard let base = baseAddress else { return count == 0 }
+        return memcmp(base, name.utf8Start, count) == 0
     }
 }

@@ -69,13 +69,12 @@ extension UUID {
         // Any invalid character sets bit 4 of `invalid` (nibble answers 0x10 for it).
         var invalid: UInt8 = 0
         withUnsafeMutableBytes(of: &value) { out in
-            var i = 0
             for o in 0..<16 {
-                if i == 8 || i == 13 || i == 18 || i == 23 { i += 1 }
-                let high = nibble(text[i], upperCase: upperCase), low = nibble(text[i + 1], upperCase: upperCase)
+                // Byte o's two digits start at 2o, plus one for each hyphen before them.
+                let i = 2 &* o &+ (o >= 4 ? 1 : 0) &+ (o >= 6 ? 1 : 0) &+ (o >= 8 ? 1 : 0) &+ (o >= 10 ? 1 : 0)
+                let high = nibble(text[i], upperCase: upperCase), low = nibble(text[i &+ 1], upperCase: upperCase)
                 invalid |= high | low
                 out[o] = high << 4 | low & 0x0F
-                i += 2
             }
         }
         return invalid & 0x10 == 0 ? value : nil
