@@ -33,7 +33,14 @@ struct UserKey: Sendable {
     static func randomValues(count: Int, size: Int) -> [[UInt8]] {
         let random = SecretBytes(SecureRandom.bytes(count * size))
         defer { random.wipe() }
-        return random.withBytes { bytes in (0..<count).map { i in Array(bytes[(size * i)..<(size * i + size)]) } }
+        // Copied through a buffer pointer: `Array(bytes[range])` of a range that spans the whole
+        // buffer shares it, and `wipe()` would then zero the key itself (one key per request:
+        // all-zero keys, caught by KeyValueTests and the end-to-end key pair test).
+        return random.withBytes { bytes in
+            bytes.withUnsafeBufferPointer { buffer in
+                (0..<count).map { i in Array(UnsafeBufferPointer(rebasing: buffer[(size * i)..<(size * i + size)])) }
+            }
+        }
     }
 
     var etsi: ETSIKey { ETSIKey(keyID: id, key: value) }
