@@ -115,11 +115,17 @@ struct NetworkBench: AsyncParsableCommand {
             }
 
             // Eight encryptor pairs at once.
+            let messagesBefore = try await network.shareMessages()
             let started = ContinuousClock.now
             try await BenchSupport.concurrently(8) { index in for _ in 0..<parallelPairs { _ = try await http.pair(index: index, number: 1) } }
             let parallelSeconds = (ContinuousClock.now - started) / .seconds(1)
             BenchSupport.report("network_pairs_per_s_8_parallel", Double(8 * parallelPairs) / parallelSeconds, "pairs/s")
             cpu = reportCPU(network, since: cpu, phase: "8_parallel", pairs: 8 * parallelPairs)
+            let messagesAfter = try await network.shareMessages()
+            BenchSupport.report("network_hub_messages_per_pair_8_parallel",
+                                Double(messagesAfter.all - messagesBefore.all) / Double(8 * parallelPairs), "messages")
+            BenchSupport.report("network_multi_messages_per_pair_8_parallel",
+                                Double(messagesAfter.multi - messagesBefore.multi) / Double(8 * parallelPairs), "messages")
             keysDelivered += 8 * parallelPairs
 
             // Batches of 128, one request at a time, then eight at once.
@@ -326,6 +332,19 @@ private final class BenchNetwork: @unchecked Sendable {
             result[client] = received - unused
         }
         return result
+    }
+
+    /// Share messages both clients have sent to the hubs so far, and how many of them were multi
+    /// messages (several key requests in one).
+    func shareMessages() async throws -> (all: Int, multi: Int) {
+        var all = 0, multi = 0
+        for client in Self.clients {
+            for hub in try await http.json(statusURL(client))["registrations"] as? [[String: Any]] ?? [] {
+                all += hub["share_messages"] as? Int ?? 0
+                multi += hub["multi_messages"] as? Int ?? 0
+            }
+        }
+        return (all, multi)
     }
 
     /// CPU seconds (user + system) used so far by the hubs together, the clients together, and
