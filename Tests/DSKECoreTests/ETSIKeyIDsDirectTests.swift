@@ -5,13 +5,8 @@ import Testing
 /// The dec_keys body read straight from the bytes either builds what the parser and Codable
 /// path build, or gives up so that path answers (with its own error).
 @Suite struct ETSIKeyIDsDirectTests {
-    func fast<T: DirectBytesMessage>(_ type: T.Type, _ text: String) -> T? {
-        Array(text.utf8).withUnsafeBufferPointer { T(directBytes: $0) }
-    }
-
-    func codable<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-        try? WireCoding.codableDecode(T.self, from: WireCoding.parse(Array(text.utf8)))
-    }
+    func fast<T: DirectBytesMessage>(_ type: T.Type, _ text: String) -> T? { DirectBytesReading.fast(type, text) }
+    func codable<T: Decodable>(_ type: T.Type, _ text: String) -> T? { DirectBytesReading.codable(type, text) }
 
     func keyIDs(_ ids: [String]) -> String {
         #"{"key_IDs":["# + ids.map { #"{"key_ID":""# + $0 + #""}"# }.joined(separator: ",") + "]}"
