@@ -66,6 +66,23 @@ import Testing
         #expect(await store.counters.expired == 100)
     }
 
+    @Test func deliveredSharesDoNotPileUpInTheExpiryQueueAndHeldOnesStillExpire() async throws {
+        let clock = Clock()
+        let store = ShareStore(expiry: .seconds(300), now: { clock.now() })
+        let kept = share()
+        try await store.add([kept])
+        for _ in 0..<100 {
+            let batch = (0..<100).map { _ in share() }
+            try await store.add(batch)
+            _ = try await store.claim(keyIDs: batch.map(\.keyID), client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        }
+        // 10,001 posted, one held: the queue stays near its floor instead of 10,001 entries.
+        #expect(await store.queuedEntries <= 2 * 1 + 1024 + 100)
+        clock.advance(.seconds(301))
+        #expect(await store.purgeExpired() == 1, "the share still held expires on time")
+        #expect(await store.pendingCount == 0)
+    }
+
     @Test func wipingReachesEveryCopy() {
         let secret = SecretBytes([9, 9, 9])
         let copy = secret
