@@ -8,44 +8,61 @@ import Hummingbird
 extension HubService {
     /// `POST key-shares`: all the shares are stored or none. Answer: signed `null`.
     func postKeyShares(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
-        let body = try await request.collectBytes(limit: KeyShareBatch.bodyLimit)
-        let client: String
-        let message: PostKeySharesRequest
-        // A well-formed body reads straight from the bytes; anything else takes the parser and
-        // Codable path below, whose errors (and pad taking) are the hub's answer.
-        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(PostKeySharesRequest.self, from: $0) }) {
-            client = direct.masterClientName
-            try await authenticate(client: client, request: request, context: context, body: body)
-            message = direct
-        } else {
-            let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
-            client = try Self.stringMember(value, "master_client_name")
-            try await authenticate(client: client, request: request, context: context, body: body)
-            do {
-                message = try Self.decode(PostKeySharesRequest.self, from: value)
-            } catch {
-                if case .object(let object) = value, case .array(let elements)? = object["shares"] {
-                    await takeNamedPads(client: client, in: Array(elements.prefix(KeyShareBatch.maxCount)))
-                }
-                throw error
-            }
+        let (client, message) = try await readPaddedBody(PostKeySharesRequest.self, request, context, client: \.masterClientName) { value in
+            guard case .object(let object) = value, case .array(let elements)? = object["shares"] else { return [] }
+            return Array(elements.prefix(KeyShareBatch.maxCount))
         }
-        let opened = try await openShares(client: client, message.shares)
-        let slaveClient = try await slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
-        let pending = zip(message.shares, opened).map { share, value in
-            PendingShare(keyID: share.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
-                         slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: share.shareIndex,
-                         value: value)
-        }
-        try await shares.add(pending)
+        let pending = try await store(client: client, message)
         do {
             let response = try await signedResponse(client: client, body: WireCoding.nullBody)
-            logger.debug("\(pending.count) shares from \(client) for \(slaveClient)")
+            logger.debug("\(pending.count) shares from \(client)")
             return response
         } catch {
             await shares.discard(pending.map(\.keyID))
             throw error
         }
+    }
+
+    /// Reads a signed body whose `master_client_name` is the sender and which names pads of its
+    /// pool: straight from the bytes when it is in the plain form, else through the parser and
+    /// Codable, whose errors are the hub's answer. The sender is authenticated first; a signed
+    /// body that then turns out malformed still has every pad `namedShares` finds in it taken,
+    /// so both copies of the pool stay in step.
+    func readPaddedBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: NodeRequestContext,
+                                      client sender: (T) -> String,
+                                      namedShares: (JSONValue) -> [JSONValue]) async throws -> (client: String, message: T) {
+        let body = try await request.collectBytes(limit: KeyShareBatch.bodyLimit)
+        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(T.self, from: $0) }) {
+            try await authenticate(client: sender(direct), request: request, context: context, body: body)
+            return (sender(direct), direct)
+        }
+        let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
+        let client = try Self.stringMember(value, "master_client_name")
+        try await authenticate(client: client, request: request, context: context, body: body)
+        do {
+            return (client, try Self.decode(T.self, from: value))
+        } catch {
+            await takeNamedPads(client: client, in: namedShares(value))
+            throw error
+        }
+    }
+
+    /// One batch of shares: pads taken, pair checked, shares stored (all or none).
+    func store(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [PendingShare] {
+        let opened = try await openShares(client: client, message.shares)
+        let slaveClient: String
+        do {
+            slaveClient = try await self.slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
+        } catch {
+            for value in opened { value.wipe() }
+            throw error
+        }
+        let pending = zip(message.shares, opened).map { share, value in
+            PendingShare(keyID: share.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
+                         slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: share.shareIndex, value: value)
+        }
+        try await shares.add(pending)
+        return pending
     }
 
     /// `POST key-shares/fetch`: the shares held for the listed keys, in request order, each under

@@ -11,25 +11,8 @@ extension HubService {
     /// `POST key-shares/multi`: each inner message's shares are stored or refused as by
     /// `POST key-shares`. Answer: a signed `KeySharesMultiResponse`.
     func postKeySharesMulti(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
-        let body = try await request.collectBytes(limit: KeyShareBatch.bodyLimit)
-        let client: String
-        let message: PostKeySharesMultiRequest
-        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(PostKeySharesMultiRequest.self, from: $0) }) {
-            client = direct.masterClientName
-            try await authenticate(client: client, request: request, context: context, body: body)
-            message = direct
-        } else {
-            let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
-            client = try Self.stringMember(value, "master_client_name")
-            try await authenticate(client: client, request: request, context: context, body: body)
-            do {
-                message = try Self.decode(PostKeySharesMultiRequest.self, from: value)
-            } catch {
-                // Every pad the signed message names is used, whatever else is wrong with it.
-                await takeNamedPads(client: client, in: Self.innerShares(of: value))
-                throw error
-            }
-        }
+        let (client, message) = try await readPaddedBody(PostKeySharesMultiRequest.self, request, context,
+                                                         client: \.masterClientName, namedShares: Self.innerShares)
         var outcomes: [KeySharesOutcome] = []
         var stored: [[PendingShare]] = []
         for inner in message.messages {
@@ -89,24 +72,6 @@ extension HubService {
             await shares.restore(claimed)
             throw error
         }
-    }
-
-    /// One inner `POST key-shares`: pads taken, pair checked, shares stored (all or none).
-    private func store(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [PendingShare] {
-        let opened = try await openShares(client: client, message.shares)
-        let slaveClient: String
-        do {
-            slaveClient = try await self.slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
-        } catch {
-            for value in opened { value.wipe() }
-            throw error
-        }
-        let pending = zip(message.shares, opened).map { share, value in
-            PendingShare(keyID: share.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
-                         slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: share.shareIndex, value: value)
-        }
-        try await shares.add(pending)
-        return pending
     }
 
     /// The outcome an inner message gets for `error`: the answer it would have got alone.
