@@ -13,6 +13,8 @@ struct PostWork: QueuedShareWork {
 
     var keyCount: Int { keyIDs.count }
     var padBytes: Int { shares.reduce(0) { $0 + $1.count } }
+
+    func failed(_ failure: HubFailure) -> Outcome { Array(repeating: failure, count: keyIDs.count) }
 }
 
 /// A key request's keys whose shares are to be fetched from one hub.
@@ -25,6 +27,8 @@ struct FetchWork: QueuedShareWork {
 
     var keyCount: Int { keyIDs.count }
     var padBytes: Int { keyIDs.count * expectedSize }
+
+    func failed(_ failure: HubFailure) -> Outcome { PeerHub.all(keyIDs, failure) }
 }
 
 /// Concurrent key requests share their messages to a hub with the multi extension
@@ -105,7 +109,7 @@ extension PeerHub {
                 attempt += 1
                 let repairable = Self.repairable(in: [Result<ShamirShare, HubFailure>.failure(failure)]) != nil
                 guard attempt < 4, repairable, await repair(failure, keys: keys) else {
-                    return works.map { Self.all($0.keyIDs, failure) }
+                    return works.map { $0.failed(failure) }
                 }
             }
         }
@@ -139,7 +143,7 @@ extension PeerHub {
         }
         let opened = await open(answers: answered)
         return .success(works.indices.map { position in
-            if let failure = refused[position] { return Self.all(works[position].keyIDs, failure) }
+            if let failure = refused[position] { return works[position].failed(failure) }
             return opened[position]
         })
     }
@@ -169,7 +173,10 @@ extension PeerHub {
                                                     together: @escaping @Sendable (isolated PeerHub, [Work]) async -> [Work.Outcome]) {
         while let group = queue.nextGroup() {
             Task {
-                let outcomes = group.count == 1 ? [await alone(self, group[0].work)] : await together(self, group.map(\.work))
+                // The message ahead may have found the hub down: fail at once rather than wait
+                // for another deadline (a probe brings the hub back for later requests).
+                let outcomes = !isUsable ? group.map { $0.work.failed(unusableFailure) }
+                    : group.count == 1 ? [await alone(self, group[0].work)] : await together(self, group.map(\.work))
                 for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
                 queue.leave()
                 sendWaiting(queue, alone: alone, together: together)

@@ -7,6 +7,8 @@ protocol QueuedShareWork: Sendable {
     var keyCount: Int { get }
     /// PSRD the message's pads take, in bytes.
     var padBytes: Int { get }
+    /// The outcome when every key of the work failed with `failure`.
+    func failed(_ failure: HubFailure) -> Outcome
 }
 
 /// The share messages of concurrent key requests to one hub. At most `limit` messages are in

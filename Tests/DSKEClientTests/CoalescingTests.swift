@@ -66,6 +66,29 @@ import Testing
         }
     }
 
+    @Test func requestsQueuedBehindAMessageThatFindsTheHubDownAreNotSentThere() async throws {
+        // hank's first message is held and never answered: carol gives up at its deadline (3 s)
+        // and marks hank down; the four requests queued behind it must not wait for another.
+        let gate = ProxyGate(holding: 1, of: ["/dske/api/v1/key-shares"])
+        try await TestNetwork.with(clients: Self.clients, gate: ("hank", gate)) { network in
+            let made = try await withThrowingTaskGroup(of: Reply.self) { group in
+                let (master, slave) = Self.pairs[0]
+                group.addTask { try await network.etsi(.GET, "carol", "\(slave)/enc_keys", caller: master) }
+                try await waitUntil("hank holds the first message") { await gate.held == 1 }
+                for (master, slave) in Self.pairs.dropFirst() {
+                    group.addTask { try await network.etsi(.GET, "carol", "\(slave)/enc_keys", caller: master) }
+                }
+                try await waitUntil("four requests wait at carol") { try await waiting(network, "carol") == 4 }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            await gate.open()
+            // Four hubs are enough for every key; hank saw one share message, and no multi message.
+            #expect(made.map(\.status) == Array(repeating: 200, count: Self.pairs.count), "\(made)")
+            #expect(await gate.paths.filter { $0.contains("/dske/api/v1/key-shares") }.count == 1)
+            #expect(TestNetwork.int(try await network.hubEntry("carol", "hank"), "multi_messages") == 0)
+        }
+    }
+
     @Test func fetchesThatArriveWhileOneIsInFlightShareOneMessage() async throws {
         let gate = ProxyGate(holding: 1, of: ["/dske/api/v1/key-shares/fetch"])
         try await TestNetwork.with(clients: Self.clients, gate: ("hank", gate)) { network in

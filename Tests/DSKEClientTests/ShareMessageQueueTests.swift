@@ -9,6 +9,8 @@ import Testing
         let keyCount: Int
         let padBytes: Int
 
+        func failed(_ failure: HubFailure) -> Int { 0 }
+
         init(keys: Int, bytes: Int = 32) {
             keyCount = keys
             padBytes = keys * bytes
