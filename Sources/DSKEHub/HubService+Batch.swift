@@ -87,9 +87,17 @@ extension HubService {
         guard !claimed.isEmpty else {
             throw ServiceError.notFound("Unknown key IDs.", details: ["count": .number(JSONNumber(message.keyIDs.count))])
         }
+        return try await deliver(claimed, to: client) { FetchKeySharesResponse(shares: $0) }
+    }
+
+    /// Seals the claimed shares for `client` (pads from one allocation when it can) and signs the
+    /// answer `answer` builds from them. The shares are wiped once the answer is signed, or put
+    /// back when it cannot be built (the hub's own pool ran dry): delivered once, or not at all.
+    func deliver<Answer: WireMessage>(_ claimed: [PendingShare], to client: String,
+                                      answer: ([BatchKeyShare]) -> Answer) async throws -> Response {
         do {
-            let sealed = try await sealShares(client: client, claimed)
-            let response = try await signedResponse(client: client, body: WireCoding.encode(FetchKeySharesResponse(shares: sealed)))
+            let sealed = claimed.isEmpty ? [] : try await sealShares(client: client, claimed)
+            let response = try await signedResponse(client: client, body: WireCoding.encode(answer(sealed)))
             for share in claimed { share.wipe() }
             logger.debug("\(claimed.count) shares delivered to \(client)")
             return response

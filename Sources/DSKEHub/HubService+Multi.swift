@@ -53,24 +53,17 @@ extension HubService {
             }
         }
         let claimed = claims.flatMap { (try? $0.get()) ?? [] }
-        do {
-            var sealed = claimed.isEmpty ? [] : try await sealShares(client: client, claimed)[...]
-            let outcomes = claims.map { claim -> KeySharesOutcome in
+        return try await deliver(claimed, to: client) { sealed in
+            var rest = sealed[...]
+            return KeySharesMultiResponse(outcomes: claims.map { claim in
                 switch claim {
                 case .success(let held):
-                    defer { sealed = sealed.dropFirst(held.count) }
-                    return KeySharesOutcome(status: 200, shares: Array(sealed.prefix(held.count)))
+                    defer { rest = rest.dropFirst(held.count) }
+                    return KeySharesOutcome(status: 200, shares: Array(rest.prefix(held.count)))
                 case .failure(let error):
                     return Self.outcome(error)
                 }
-            }
-            let response = try await signedResponse(client: client, body: WireCoding.encode(KeySharesMultiResponse(outcomes: outcomes)))
-            for share in claimed { share.wipe() }
-            logger.debug("\(claimed.count) shares delivered to \(client) for \(message.requests.count) requests")
-            return response
-        } catch {
-            await shares.restore(claimed)
-            throw error
+            })
         }
     }
 
