@@ -26,6 +26,15 @@ public struct DSKESignature: Sendable, Hashable {
     }
 
     public init(headerValue: String) throws(SignatureError) {
+        if let canonical = Self.direct(headerValue) {
+            self = canonical
+        } else {
+            self = try Self(checking: headerValue)
+        }
+    }
+
+    /// The definition of what a header may be (`direct` is its fast path for the canonical form).
+    init(checking headerValue: String) throws(SignatureError) {
         let utf8 = headerValue.utf8
         guard !utf8.isEmpty else { throw .empty }
         guard utf8.count <= Self.maxHeaderLength else { throw .tooLong(length: utf8.count, limit: Self.maxHeaderLength) }
@@ -47,7 +56,7 @@ public struct DSKESignature: Sendable, Hashable {
     }
 
     /// The canonical header value, with `%` as separator.
-    public var headerValue: String { allocation.encoded + "%" + StrictBase64.encode(tag) }
+    public var headerValue: String { directHeaderValue }
 }
 
 extension DSKESignature: CustomStringConvertible {
