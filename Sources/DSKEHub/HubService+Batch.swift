@@ -8,7 +8,8 @@ import Hummingbird
 extension HubService {
     /// `POST key-shares`: all the shares are stored or none. Answer: signed `null`.
     func postKeyShares(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
-        let (client, message) = try await readPaddedBody(PostKeySharesRequest.self, request, context, client: \.masterClientName) { value in
+        let (client, message) = try await readSignedBody(PostKeySharesRequest.self, request, context, limit: KeyShareBatch.bodyLimit,
+                                                         sender: "master_client_name", \.masterClientName) { value in
             guard case .object(let object) = value, case .array(let elements)? = object["shares"] else { return [] }
             return Array(elements.prefix(KeyShareBatch.maxCount))
         }
@@ -23,21 +24,21 @@ extension HubService {
         }
     }
 
-    /// Reads a signed body whose `master_client_name` is the sender and which names pads of its
-    /// pool: straight from the bytes when it is in the plain form, else through the parser and
-    /// Codable, whose errors are the hub's answer. The sender is authenticated first; a signed
-    /// body that then turns out malformed still has every pad `namedShares` finds in it taken,
-    /// so both copies of the pool stay in step.
-    func readPaddedBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: NodeRequestContext,
-                                      client sender: (T) -> String,
-                                      namedShares: (JSONValue) -> [JSONValue]) async throws -> (client: String, message: T) {
-        let body = try await request.collectBytes(limit: KeyShareBatch.bodyLimit)
+    /// Reads a signed body whose member `senderMember` names the sender: straight from the bytes
+    /// when it is in the plain form (`DirectBytesMessage`), else through the parser and Codable,
+    /// whose errors are the hub's answer. The sender is authenticated before the body means
+    /// anything; a signed body that then turns out malformed still has every pad `namedShares`
+    /// finds in it taken, so both copies of the pool stay in step.
+    func readSignedBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: NodeRequestContext, limit: Int,
+                                      sender senderMember: String, _ sender: (T) -> String,
+                                      namedShares: (JSONValue) -> [JSONValue] = { _ in [] }) async throws -> (client: String, message: T) {
+        let body = try await request.collectBytes(limit: limit)
         if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(T.self, from: $0) }) {
             try await authenticate(client: sender(direct), request: request, context: context, body: body)
             return (sender(direct), direct)
         }
-        let value = try Self.parse(body, limit: KeyShareBatch.bodyLimit)
-        let client = try Self.stringMember(value, "master_client_name")
+        let value = try Self.parse(body, limit: limit)
+        let client = try Self.stringMember(value, senderMember)
         try await authenticate(client: client, request: request, context: context, body: body)
         do {
             return (client, try Self.decode(T.self, from: value))
@@ -68,20 +69,8 @@ extension HubService {
     /// `POST key-shares/fetch`: the shares held for the listed keys, in request order, each under
     /// its own pad from the hub's own pool; keys not held are left out, and 404 when none is.
     func fetchKeyShares(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
-        let body = try await request.collectBytes(limit: Self.fetchBodyLimit)
-        let message: FetchKeySharesRequest
-        // As in `postKeyShares`: a well-formed body reads straight from the bytes, anything else
-        // takes the parser and Codable path, whose errors are the hub's answer.
-        if let direct = body.withUnsafeBufferPointer({ WireCoding.directDecode(FetchKeySharesRequest.self, from: $0) }) {
-            try await authenticate(client: direct.clientName, request: request, context: context, body: body)
-            message = direct
-        } else {
-            let value = try Self.parse(body, limit: Self.fetchBodyLimit)
-            let client = try Self.stringMember(value, "client_name")
-            try await authenticate(client: client, request: request, context: context, body: body)
-            message = try Self.decode(FetchKeySharesRequest.self, from: value)
-        }
-        let client = message.clientName
+        let (client, message) = try await readSignedBody(FetchKeySharesRequest.self, request, context, limit: Self.fetchBodyLimit,
+                                                         sender: "client_name", \.clientName)
         let claimed = try await shares.claim(keyIDs: message.keyIDs, client: client,
                                              masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
         guard !claimed.isEmpty else {

@@ -11,8 +11,8 @@ extension HubService {
     /// `POST key-shares/multi`: each inner message's shares are stored or refused as by
     /// `POST key-shares`. Answer: a signed `KeySharesMultiResponse`.
     func postKeySharesMulti(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
-        let (client, message) = try await readPaddedBody(PostKeySharesMultiRequest.self, request, context,
-                                                         client: \.masterClientName, namedShares: Self.innerShares)
+        let (client, message) = try await readSignedBody(PostKeySharesMultiRequest.self, request, context, limit: KeyShareBatch.bodyLimit,
+                                                         sender: "master_client_name", \.masterClientName, namedShares: Self.innerShares)
         var outcomes: [KeySharesOutcome] = []
         var stored: [[PendingShare]] = []
         for inner in message.messages {
@@ -37,12 +37,9 @@ extension HubService {
     /// share delivered is sealed under pads cut from one allocation of the hub's own pool.
     func fetchKeySharesMulti(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
         // The key IDs are bounded as in one fetch; each inner request adds its names.
-        let limit = Self.fetchBodyLimit + KeyShareMulti.maxMessages * 1024
-        let body = try await request.collectBytes(limit: limit)
-        let value = try Self.parse(body, limit: limit)
-        let client = try Self.stringMember(value, "client_name")
-        try await authenticate(client: client, request: request, context: context, body: body)
-        let message = try Self.decode(FetchKeySharesMultiRequest.self, from: value)
+        let (client, message) = try await readSignedBody(FetchKeySharesMultiRequest.self, request, context,
+                                                         limit: Self.fetchBodyLimit + KeyShareMulti.maxMessages * 1024,
+                                                         sender: "client_name", \.clientName)
         var claims: [Result<[PendingShare], ServiceError>] = []
         for inner in message.requests {
             do throws(ServiceError) {
