@@ -99,19 +99,12 @@ extension PeerHub {
     /// `POST key-shares/fetch-multi`, repaired and sent again a few times when a pool was short
     /// or out of step, as a single fetch is.
     private func fetchMulti(_ works: [FetchWork]) async -> [[UUID: Result<ShamirShare, HubFailure>]] {
-        var attempt = 0
-        while true {
-            switch await fetchMultiOnce(works) {
-            case .success(let outcomes):
-                return outcomes
-            case .failure(let failure):
-                let keys = works.reduce(0) { $0 + $1.keyCount }
-                attempt += 1
-                let repairable = Self.repairable(in: [Result<ShamirShare, HubFailure>.failure(failure)]) != nil
-                guard attempt < 4, repairable, await repair(failure, keys: keys) else {
-                    return works.map { $0.failed(failure) }
-                }
-            }
+        let result = await repairing(keys: works.reduce(0) { $0 + $1.keyCount }, { await fetchMultiOnce(works) }, failure: { result in
+            if case .failure(let failure) = result, Self.isRepairable(failure) { failure } else { nil }
+        })
+        switch result {
+        case .success(let outcomes): return outcomes
+        case .failure(let failure): return works.map { $0.failed(failure) }
         }
     }
 
@@ -131,20 +124,10 @@ extension PeerHub {
         case .failure(let failure): return .failure(failure)
         case .success(let answer): outcomes = answer
         }
-        var answered: [(requested: [UUID], shares: [BatchKeyShare])] = []
-        var refused: [Int: HubFailure] = [:]
-        for (position, (outcome, work)) in zip(outcomes, works).enumerated() {
-            if outcome.isOK {
-                answered.append((work.keyIDs, outcome.shares ?? []))
-            } else {
-                refused[position] = fail(classify(Self.response(for: outcome)))
-                answered.append((work.keyIDs, []))
-            }
-        }
-        let opened = await open(answers: answered)
-        return .success(works.indices.map { position in
-            if let failure = refused[position] { return works[position].failed(failure) }
-            return opened[position]
+        // A refused request's keys have no shares to open.
+        let opened = await open(answers: zip(outcomes, works).map { ($1.keyIDs, $0.isOK ? $0.shares ?? [] : []) })
+        return .success(zip(outcomes, works).enumerated().map { position, pair in
+            pair.0.isOK ? opened[position] : pair.1.failed(fail(classify(Self.response(for: pair.0))))
         })
     }
 

@@ -17,13 +17,14 @@ extension PeerHub {
         guard isUsable else { return Array(repeating: unusableFailure, count: keyIDs.count) }
         await resumeIfNeeded()
         let capabilities = await currentCapabilities()
-        if capabilities.multi, Self.batches(sizes: shares.map(\.count)).count == 1 {
+        let ranges = Self.batches(sizes: shares.map(\.count))
+        if capabilities.multi, ranges.count == 1 {
             return await coalescedPost(PostWork(master: master, slave: slave, keyIDs: keyIDs, shares: shares))
         }
         if capabilities.batch {
             var results: [HubFailure?] = []
             results.reserveCapacity(keyIDs.count)
-            for range in Self.batches(sizes: shares.map(\.count)) {
+            for range in ranges {
                 let failure = await retrying { () async -> HubFailure? in
                     await postBatch(master: master, slave: slave, keyIDs: Array(keyIDs[range]), shares: Array(shares[range]))
                 }
@@ -148,7 +149,7 @@ extension PeerHub {
     /// `expectedSize` (bytes per key) sizes the PSRD the hub will need; the slave does not know
     /// the real size before the answer.
     func fetch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
-        guard isUsable else { return Dictionary(uniqueKeysWithValues: keyIDs.map { ($0, .failure(unusableFailure)) }) }
+        guard isUsable else { return Self.all(keyIDs, unusableFailure) }
         await resumeIfNeeded()
         let capabilities = await currentCapabilities()
         if capabilities.multi, keyIDs.count <= KeyShareBatch.maxCount {
@@ -168,12 +169,8 @@ extension PeerHub {
         return await withTaskGroup(of: (UUID, Result<ShamirShare, HubFailure>).self) { group in
             for keyID in keyIDs {
                 group.addTask {
-                    var outcome = await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize)
-                    for _ in 0..<3 {
-                        guard let failure = Self.repairable(in: [outcome]), await self.repair(failure) else { break }
-                        outcome = await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize)
-                    }
-                    return (keyID, outcome)
+                    (keyID, await self.repairing({ await self.fetchOne(master: master, slave: slave, keyID: keyID, expectedSize: expectedSize) },
+                                                 failure: { Self.repairable(in: [$0]) }))
                 }
             }
             var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
@@ -184,13 +181,8 @@ extension PeerHub {
 
     /// One batch fetch, repaired and sent again a few times when a pool was short or out of step.
     func fetchChunk(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
-        var outcome: [UUID: Result<ShamirShare, HubFailure>] = [:]
-        for attempt in 0..<4 {
-            outcome = await fetchBatch(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize)
-            guard attempt < 3, let failure = Self.repairable(in: outcome.values),
-                  await repair(failure, keys: keyIDs.count) else { break }
-        }
-        return outcome
+        await repairing(keys: keyIDs.count, { await fetchBatch(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize) },
+                        failure: { Self.repairable(in: $0.values) })
     }
 
     /// `POST key-shares/fetch` (extension): keys the hub does not hold are left out of its answer.
@@ -382,14 +374,28 @@ extension PeerHub {
         }
     }
 
-    static func repairable(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> HubFailure? {
-        for case .failure(let failure) in outcomes {
-            switch failure {
-            case .psrdExhausted, .behindReplayFloor, .unknownHubBlock: return failure
-            default: continue
-            }
+    /// Runs `attempt`, and again after repairing what made it fail, 4 times at most in all.
+    /// `failure` names the repairable failure of an outcome about `keys` keys, if it has one.
+    func repairing<Outcome>(keys: Int = 1, _ attempt: () async -> Outcome, failure: (Outcome) -> HubFailure?) async -> Outcome {
+        var outcome = await attempt()
+        for _ in 0..<3 {
+            guard let current = failure(outcome), await repair(current, keys: keys) else { break }
+            outcome = await attempt()
         }
+        return outcome
+    }
+
+    static func repairable(in outcomes: some Sequence<Result<ShamirShare, HubFailure>>) -> HubFailure? {
+        for case .failure(let failure) in outcomes where isRepairable(failure) { return failure }
         return nil
+    }
+
+    /// A failure `repair` may fix: a pool short or out of step with the hub's.
+    static func isRepairable(_ failure: HubFailure) -> Bool {
+        switch failure {
+        case .psrdExhausted, .behindReplayFloor, .unknownHubBlock: true
+        default: false
+        }
     }
 
     /// `extra` more bytes (at least one block) for `owner`'s pool, whatever this client's view of
