@@ -64,30 +64,14 @@ extension DSKESignature {
                 }
                 n += UUID.writeCanonical(fragment.blockUUID.uuid, into: UnsafeMutableBufferPointer(rebasing: out[n...]))
                 out[n] = UInt8(ascii: ":")
-                n += 1 + Self.writeDecimal(fragment.start, into: UnsafeMutableBufferPointer(rebasing: out[(n + 1)...]))
+                n += 1 + WireWriter.writeDecimal(fragment.start, into: UnsafeMutableBufferPointer(rebasing: out[(n + 1)...]))
                 out[n] = UInt8(ascii: ":")
-                n += 1 + Self.writeDecimal(fragment.size, into: UnsafeMutableBufferPointer(rebasing: out[(n + 1)...]))
+                n += 1 + WireWriter.writeDecimal(fragment.size, into: UnsafeMutableBufferPointer(rebasing: out[(n + 1)...]))
             }
             out[n] = UInt8(ascii: "%")
             n += 1
             n += tag.withUnsafeBufferPointer { StrictBase64.encode(buffer: $0, into: UnsafeMutableBufferPointer(rebasing: out[n...])) }
             return n
         }
-    }
-
-    /// Writes a non-negative integer in decimal at the start of `out`; answers its length.
-    private static func writeDecimal(_ value: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        var remaining = value
-        for position in stride(from: digits - 1, through: 0, by: -1) {
-            out[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-        }
-        return digits
     }
 }

@@ -37,17 +37,25 @@ struct WireWriter {
             bytes.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        append(upTo: 20) { out in
-            var digits = 0
-            var rest = value
-            while rest > 0 {
-                out[19 - digits] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                digits += 1
-            }
-            for i in 0..<digits { out[i] = out[20 - digits + i] }
-            return digits
+        append(upTo: 19) { Self.writeDecimal(value, into: $0) }
+    }
+
+    /// Writes a non-negative integer in decimal at the start of `out` (19 bytes hold any `Int`)
+    /// and answers its length.
+    static func writeDecimal(_ value: Int, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(value >= 0)
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
+        var remaining = value
+        for position in stride(from: digits - 1, through: 0, by: -1) {
+            out[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+        return digits
     }
 
     mutating func base64(_ value: [UInt8]) {
