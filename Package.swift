@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // OpenSSL's libcrypto, for the one-time Poly1305 authenticator (EVP_MAC).
@@ -75,11 +76,12 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "DSKEHub", dependencies: ["DSKEService"]),
         .target(name: "DSKEClient", dependencies: ["DSKEService"]),
         .executableTarget(name: "dske", dependencies: [
-            "DSKEHub", "DSKEClient", "DSKEConfig", "DSKECore", "DSKEPKI",
+            "DSKEHub", "DSKEClient", "DSKEConfig", "DSKECore", "DSKEPKI", "DSKEService",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

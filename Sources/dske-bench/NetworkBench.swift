@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import DSKEClient
 import DSKEConfig
 import DSKEHub
+import DSKEService
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -29,6 +30,7 @@ struct NetworkBench: AsyncParsableCommand {
         @Option var config: String
 
         func run() async throws {
+            NodeProcess.runConcurrencyOnEventLoops()  // as `dske node` does
             let configuration = try DSKEConfiguration.load(path: config)
             switch role {
             case "hub": try await HubNode.run(config: configuration, name: name)
@@ -58,6 +60,9 @@ struct NetworkBench: AsyncParsableCommand {
         var authenticator = "hmac-sha256"
 
         func run() async throws {
+            // The driver (the encryptors) shares the 2 cores with the nodes: it runs its tasks on
+            // its event loops too, as the nodes do.
+            NodeProcess.runConcurrencyOnEventLoops()
             let network = try BenchNetwork(basePort: basePort ?? BenchNetwork.freeBasePort(from: 23_100),
                                            authenticator: authenticator)
             // A Ctrl-C or kill must not leave the nodes behind.

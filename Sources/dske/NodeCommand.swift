@@ -1,6 +1,7 @@
 import ArgumentParser
 import DSKEClient
 import DSKEHub
+import DSKEService
 
 /// `dske node hub|client NAME`: runs one node in the foreground until it is stopped (SIGTERM,
 /// SIGINT or `POST .../mgmt/v1/stop`). The manager starts nodes this way; it is also how to run a
@@ -26,6 +27,7 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
+        NodeProcess.runConcurrencyOnEventLoops()
         try await reportingErrors { () async throws(CLIError) in
             let path = options.absolutePath
             // Checks the name against the topology first, for a configuration error (exit 2).
