@@ -29,13 +29,13 @@ struct KeyRelay: Sendable {
     /// every key has a share at k hubs or more; otherwise withdraws what was posted and fails.
     func scatter(master: String, slave: String, keys: [UserKey]) async throws(KeyRelayError) {
         var sharesByHub = [[[UInt8]]](repeating: [], count: hubs.count)
-        for key in keys {
-            let shares: [ShamirShare]
-            do {
-                shares = try Shamir.split(secret: key.value, shareCount: hubs.count, threshold: threshold)
-            } catch {
-                throw .internalError("splitting a key: \(error)")
-            }
+        let split: [[ShamirShare]]
+        do {
+            split = try Shamir.split(secrets: keys.map(\.value), shareCount: hubs.count, threshold: threshold)
+        } catch {
+            throw .internalError("splitting a key: \(error)")
+        }
+        for shares in split {
             for share in shares { sharesByHub[Int(share.index)].append(share.value) }
         }
         let keyIDs = keys.map { $0.id }

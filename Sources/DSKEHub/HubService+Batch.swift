@@ -96,33 +96,21 @@ extension HubService {
         }
     }
 
-    /// Takes every pad of a batch, normally with one store call (a client allocates a batch's
-    /// pads one after the other, so they coalesce into a few ranges). When that is impossible or
-    /// refused, each pad is taken on its own, every one even after one fails, so both copies of
-    /// the pool agree on what is used; then the first failure is thrown.
+    /// Takes every pad of a batch (normally with one merged take, `NodeStore.take(peer:allocations:)`).
+    /// Every pad is taken even when one is refused, so both copies of the pool agree on what is
+    /// used; then the first failure is thrown.
     func openShares(client: String, _ shares: [BatchKeyShare]) async throws(ServiceError) -> [SecretBytes] {
-        if let combined = Allocation.coalescing(shares.map { $0.encryptionKeyAllocation }),
-           let pads = try? await store.take(peer: client, allocation: combined) {
-            var offset = 0
-            return shares.map { share in
-                let count = share.encryptedShareValue.count
-                defer { offset += count }
-                return SecretBytes(OneTimePad.apply(pad: Array(pads[offset..<(offset + count)]), to: share.encryptedShareValue))
-            }
-        }
+        let pads = await store.take(peer: client, allocations: shares.map(\.encryptionKeyAllocation))
         var opened: [SecretBytes] = []
-        var firstError: ServiceError?
-        for share in shares {
-            do {
-                opened.append(try await openShare(client: client, allocation: share.encryptionKeyAllocation,
-                                                  encrypted: share.encryptedShareValue))
-            } catch {
-                firstError = firstError ?? error
+        opened.reserveCapacity(shares.count)
+        for (share, pad) in zip(shares, pads) {
+            switch pad {
+            case .success(let bytes):
+                opened.append(SecretBytes(OneTimePad.apply(pad: bytes, to: share.encryptedShareValue)))
+            case .failure(let error):
+                for value in opened { value.wipe() }
+                throw ServiceError.fromPeerPool(error)
             }
-        }
-        if let firstError {
-            for share in opened { share.wipe() }
-            throw firstError
         }
         return opened
     }

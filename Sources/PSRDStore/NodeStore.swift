@@ -83,9 +83,21 @@ public actor NodeStore {
     }
 
     /// `take` for each allocation in turn, in one call: a batch answer names one pad per share,
-    /// and each succeeds or fails on its own, exactly as separate `take`s would.
+    /// and each succeeds or fails on its own, exactly as separate `take`s would. A sender cuts a
+    /// batch's pads one after the other, so they normally merge into a few ranges taken at once
+    /// (one check, one copy); when the merged take is refused, nothing was used, and each is
+    /// taken on its own to tell which one fails.
     public func take(peer: String, allocations: [Allocation]) -> [Result<[UInt8], PSRDError>] {
-        allocations.map { allocation in Result { () throws(PSRDError) in try take(peer: peer, allocation: allocation) } }
+        if allocations.count > 1, let combined = Allocation.coalescing(allocations),
+           let bytes = try? take(peer: peer, allocation: combined) {
+            var offset = 0
+            return allocations.map { allocation in
+                let size = allocation.size
+                defer { offset += size }
+                return .success(Array(bytes[offset..<(offset + size)]))
+            }
+        }
+        return allocations.map { allocation in Result { () throws(PSRDError) in try take(peer: peer, allocation: allocation) } }
     }
 
     /// Reads the bytes `peer` named, after the same checks as `take`, without using them up: a

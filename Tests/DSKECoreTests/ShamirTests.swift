@@ -166,6 +166,28 @@ struct ShamirTests {
         }
     }
 
+    /// The batch split draws its randomness once for all secrets: each secret must still get its
+    /// own, and every k of its shares must rebuild it (also for secrets of different lengths).
+    @Test func batchSplitGivesEachSecretItsOwnPolynomial() throws {
+        let same = [UInt8](repeating: 0x5A, count: 32)
+        let secrets = [same, same, (0..<48).map { UInt8($0) }, same]
+        let split = try Shamir.split(secrets: secrets, shareCount: 5, threshold: 3)
+        #expect(split.count == secrets.count)
+        for (secret, shares) in zip(secrets, split) {
+            #expect(shares.map(\.index) == [0, 1, 2, 3, 4])
+            for chosen in subsets(of: shares, size: 3) {
+                #expect(try Shamir.reconstruct(chosen, threshold: 3) == secret)
+            }
+        }
+        // Equal secrets with shared or misplaced randomness would give equal shares.
+        let firstShares = [split[0], split[1], split[3]].map { $0[0].value }
+        #expect(Set(firstShares).count == 3)
+        #expect(try Shamir.split(secrets: [], shareCount: 5, threshold: 3).isEmpty)
+        #expect(throws: ShamirError.secretTooShort(length: 3)) {
+            try Shamir.split(secrets: [same, [1, 2, 3]], shareCount: 5, threshold: 3)
+        }
+    }
+
     @Test func fewerThanKSharesDoNotRebuild() throws {
         let secret = [UInt8](repeating: 0x42, count: 32)
         let shares = try Shamir.split(secret: secret, shareCount: 5, threshold: 3)

@@ -67,6 +67,26 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
         #expect(await pair.hub.unusedBytes(peer: "client1", owner: .client) == 200 - 42)
     }
 
+    /// The batch take merges pads cut one after the other into one take; each pad still gets
+    /// its own bytes, and a refused pad among them fails alone while the others are taken.
+    @Test func aBatchTakeGivesEachPadItsBytesAndFailsOnlyTheRefusedOnes() async throws {
+        let pair = try await StorePair(sizes: [40, 100])
+        var pads: [(Allocation, [UInt8])] = []
+        for size in [16, 16, 24, 8] { pads.append(try await pair.client.allocate(peer: "hub1", size: size)) }
+        let taken = await pair.hub.take(peer: "client1", allocations: pads.map(\.0))
+        #expect(taken.map { try? $0.get() } == pads.map(\.1))
+        #expect(await pair.hub.unusedBytes(peer: "client1", owner: .client) == 140 - 64)
+
+        // Taken again: each is refused on its own, and nothing else is used.
+        let again = await pair.hub.take(peer: "client1", allocations: [pads[0].0])
+        #expect(throws: PSRDError.self) { try again[0].get() }
+        let (fresh, freshBytes) = try await pair.client.allocate(peer: "hub1", size: 10)
+        let mixed = await pair.hub.take(peer: "client1", allocations: [fresh, pads[1].0])
+        #expect(try mixed[0].get() == freshBytes)
+        #expect(throws: PSRDError.self) { try mixed[1].get() }
+        #expect(await pair.hub.unusedBytes(peer: "client1", owner: .client) == 140 - 74)
+    }
+
     @Test func takesOutOfRangeOverlappingUsedOrForeignAreRefused() async throws {
         let pair = try await StorePair(sizes: [100])
         let a = pair.blocks[0].0

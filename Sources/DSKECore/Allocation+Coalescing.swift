@@ -1,9 +1,7 @@
-import DSKECore
-
 extension Allocation {
     /// The fragments of several allocations as one, with ranges that continue each other merged;
     /// nil when that is not a valid allocation (too many fragments, overlaps).
-    static func coalescing(_ allocations: [Allocation]) -> Allocation? {
+    public static func coalescing(_ allocations: [Allocation]) -> Allocation? {
         var merged: [Fragment] = []
         for allocation in allocations {
             for fragment in allocation.fragments {
