@@ -114,7 +114,8 @@ extension PeerHub {
             return .failure(failure)
         }
         let requests = works.map {
-            FetchKeySharesRequest(clientName: settings.name, masterSAEID: $0.master, slaveSAEID: $0.slave, keyIDs: $0.keyIDs)
+            FetchKeySharesRequest(clientName: settings.name, masterSAEID: $0.master, slaveSAEID: $0.slave, keyIDs: $0.keyIDs,
+                                  packed: packsShares)
         }
         let body = WireCoding.encode(FetchKeySharesMultiRequest(clientName: settings.name, requests: requests))
         let keys = works.reduce(0) { $0 + $1.keyCount }

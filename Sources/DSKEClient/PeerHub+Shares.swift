@@ -81,6 +81,9 @@ extension PeerHub {
         return nil
     }
 
+    /// Whether batch shares travel packed to and from this hub (`PackedShares`).
+    var packsShares: Bool { capabilities?.packed ?? false }
+
     /// The batch messages of `works`, their shares padded from one allocation of the client-owned
     /// pool (after checking both pools hold enough for the message and its MAC keys).
     func seal(_ works: [PostWork]) async -> Result<[PostKeySharesRequest], HubFailure> {
@@ -113,7 +116,7 @@ extension PeerHub {
                 position += 1
             }
             messages.append(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: work.master,
-                                                 slaveSAEID: work.slave, shares: batch))
+                                                 slaveSAEID: work.slave, shares: batch, packed: packsShares))
         }
         return .success(messages)
     }
@@ -193,7 +196,7 @@ extension PeerHub {
             return Self.all(keyIDs, failure)
         }
         let body = WireCoding.encode(FetchKeySharesRequest(clientName: settings.name, masterSAEID: master, slaveSAEID: slave,
-                                                           keyIDs: keyIDs))
+                                                           keyIDs: keyIDs, packed: packsShares))
         let limit = keyIDs.count * Self.shareAnswerLimit
         let response: PeerResponse
         do {

@@ -184,11 +184,13 @@ actor PeerHub {
             object["delete"] = .bool(capabilities.delete)
             object["resume"] = .bool(capabilities.resume)
             object["multi"] = .bool(capabilities.multi)
+            object["packed"] = .bool(capabilities.packed)
         } else {
             object["batch"] = .null
             object["delete"] = .null
             object["resume"] = .null
             object["multi"] = .null
+            object["packed"] = .null
         }
         object["share_messages_waiting"] = .number(JSONNumber(postQueue.waitingCount + fetchQueue.waitingCount))
         for (key, value) in counters.json.members { object[key] = value }

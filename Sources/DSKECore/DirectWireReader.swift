@@ -73,6 +73,19 @@ struct DirectWireReader {
         return value
     }
 
+    /// `true` or `false`.
+    mutating func boolean() -> Bool? {
+        skipWhitespace()
+        for (word, value) in [("true", true), ("false", false)] {
+            let utf8 = word.utf8
+            guard bytes.count - position >= utf8.count,
+                  bytes[position..<(position + utf8.count)].elementsEqual(utf8) else { continue }
+            position += utf8.count
+            return value
+        }
+        return nil
+    }
+
     /// An object's members: `member` reads the value of each key and answers false to give up.
     mutating func object(_ member: (inout DirectWireReader, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         guard consume(0x7B) else { return false }

@@ -15,12 +15,16 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
     /// The hub serves `POST key-shares/multi` and `POST key-shares/fetch-multi` (absent, so false,
     /// from hubs that predate them).
     public let multi: Bool
+    /// The hub reads and writes batch shares in the packed form (`PackedShares`) when asked
+    /// (absent, so false, from hubs that predate it).
+    public let packed: Bool
 
-    public init(batch: Bool, delete: Bool, resume: Bool, multi: Bool = false) {
+    public init(batch: Bool, delete: Bool, resume: Bool, multi: Bool = false, packed: Bool = false) {
         self.batch = batch
         self.delete = delete
         self.resume = resume
         self.multi = multi
+        self.packed = packed
     }
 
     public init(batch: Bool, delete: Bool) {
@@ -32,6 +36,7 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
         case delete
         case resume
         case multi
+        case packed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +45,7 @@ public struct CapabilitiesResponse: WireMessage, Hashable {
         delete = try container.decode(Bool.self, forKey: .delete)
         resume = try container.decodeIfPresent(Bool.self, forKey: .resume) ?? false
         multi = try container.decodeIfPresent(Bool.self, forKey: .multi) ?? false
+        packed = try container.decodeIfPresent(Bool.self, forKey: .packed) ?? false
     }
 }
 
@@ -163,12 +169,25 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
     public let slaveSAEID: String
     /// 1...`KeyShareBatch.maxCount` shares with distinct key IDs.
     public let shares: [BatchKeyShare]
+    /// The packed form the shares travel in, when they do (`packed_shares` instead of `shares`).
+    public let packed: PackedShares?
 
-    public init(masterClientName: String, masterSAEID: String, slaveSAEID: String, shares: [BatchKeyShare]) {
+    /// `packed`: send the shares in the packed form (to a hub that has the extension) when they
+    /// have one (`PackedShares.init?(_:)`); otherwise, and by default, as a list.
+    public init(masterClientName: String, masterSAEID: String, slaveSAEID: String, shares: [BatchKeyShare], packed: Bool = false) {
         self.masterClientName = masterClientName
         self.masterSAEID = masterSAEID
         self.slaveSAEID = slaveSAEID
         self.shares = shares
+        self.packed = packed ? PackedShares(shares) : nil
+    }
+
+    init(masterClientName: String, masterSAEID: String, slaveSAEID: String, packed: PackedShares) {
+        self.masterClientName = masterClientName
+        self.masterSAEID = masterSAEID
+        self.slaveSAEID = slaveSAEID
+        self.shares = packed.shares
+        self.packed = packed
     }
 
     enum CodingKeys: String, CodingKey {
@@ -176,6 +195,7 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
         case masterSAEID = "master_sae_id"
         case slaveSAEID = "slave_sae_id"
         case shares
+        case packed = "packed_shares"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -183,8 +203,20 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
         masterClientName = try container.decode(String.self, forKey: .masterClientName)
         masterSAEID = try container.decode(String.self, forKey: .masterSAEID)
         slaveSAEID = try container.decode(String.self, forKey: .slaveSAEID)
-        shares = try container.decode([BatchKeyShare].self, forKey: .shares)
+        guard let (shares, packed) = try container.decodeSharesIfPresent(list: .shares, packed: .packed) else {
+            throw DecodingError.keyNotFound(CodingKeys.shares, .init(codingPath: container.codingPath, debugDescription: "no shares"))
+        }
+        self.shares = shares
+        self.packed = packed
         try container.checkBatch(shares.map(\.userKeyID), forKey: .shares)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(masterClientName, forKey: .masterClientName)
+        try container.encode(masterSAEID, forKey: .masterSAEID)
+        try container.encode(slaveSAEID, forKey: .slaveSAEID)
+        try container.encodeShares(shares, packed: packed, list: .shares, packedKey: .packed)
     }
 }
 
@@ -195,12 +227,15 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
     public let slaveSAEID: String
     /// 1...`KeyShareBatch.maxCount` distinct key IDs.
     public let keyIDs: [UUID]
+    /// The answer's shares may come packed (`"packed":true`, sent to hubs with the extension).
+    public let packed: Bool
 
-    public init(clientName: String, masterSAEID: String, slaveSAEID: String, keyIDs: [UUID]) {
+    public init(clientName: String, masterSAEID: String, slaveSAEID: String, keyIDs: [UUID], packed: Bool = false) {
         self.clientName = clientName
         self.masterSAEID = masterSAEID
         self.slaveSAEID = slaveSAEID
         self.keyIDs = keyIDs
+        self.packed = packed
     }
 
     enum CodingKeys: String, CodingKey {
@@ -208,6 +243,7 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
         case masterSAEID = "master_sae_id"
         case slaveSAEID = "slave_sae_id"
         case keyIDs = "key_ids"
+        case packed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -227,6 +263,7 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
         }
         keyIDs = ids
         try container.checkBatch(ids, forKey: .keyIDs)
+        packed = try container.decodeIfPresent(Bool.self, forKey: .packed) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -235,6 +272,7 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
         try container.encode(masterSAEID, forKey: .masterSAEID)
         try container.encode(slaveSAEID, forKey: .slaveSAEID)
         try container.encode(keyIDs.map(\.lowercased), forKey: .keyIDs)
+        if packed { try container.encode(true, forKey: .packed) }
     }
 }
 
@@ -242,19 +280,39 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
 /// order; keys the hub does not hold are left out (the client rebuilds those from other hubs).
 public struct FetchKeySharesResponse: WireMessage, Hashable {
     public let shares: [BatchKeyShare]
+    /// The packed form the shares travel in, when they do (as `PostKeySharesRequest.packed`).
+    public let packed: PackedShares?
 
-    public init(shares: [BatchKeyShare]) { self.shares = shares }
+    public init(shares: [BatchKeyShare], packed: Bool = false) {
+        self.shares = shares
+        self.packed = packed ? PackedShares(shares) : nil
+    }
+
+    init(packed: PackedShares) {
+        self.shares = packed.shares
+        self.packed = packed
+    }
 
     enum CodingKeys: String, CodingKey {
         case shares
+        case packed = "packed_shares"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        shares = try container.decode([BatchKeyShare].self, forKey: .shares)
+        guard let (shares, packed) = try container.decodeSharesIfPresent(list: .shares, packed: .packed) else {
+            throw DecodingError.keyNotFound(CodingKeys.shares, .init(codingPath: container.codingPath, debugDescription: "no shares"))
+        }
+        self.shares = shares
+        self.packed = packed
         if let problem = Self.problem(shares.map(\.userKeyID)) {
             throw DecodingError.dataCorruptedError(forKey: .shares, in: container, debugDescription: problem)
         }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeShares(shares, packed: packed, list: .shares, packedKey: .packed)
     }
 
     /// What is wrong with the key IDs of an answer's shares, if anything: at most
@@ -269,6 +327,20 @@ public struct FetchKeySharesResponse: WireMessage, Hashable {
 }
 
 extension KeyedDecodingContainer {
+    /// A message's shares, from its list member or its packed member (one or the other, never
+    /// both); nil when it has neither.
+    func decodeSharesIfPresent(list: Key, packed: Key) throws -> (shares: [BatchKeyShare], packed: PackedShares?)? {
+        if contains(packed) {
+            guard !contains(list) else {
+                throw DecodingError.dataCorruptedError(forKey: packed, in: self, debugDescription: "shares both as a list and packed")
+            }
+            let form = try decode(PackedShares.self, forKey: packed)
+            return (form.shares, form)
+        }
+        guard contains(list) else { return nil }
+        return (try decode([BatchKeyShare].self, forKey: list), nil)
+    }
+
     /// A batch is non-empty, bounded, and names each key once (one key, one share per hub).
     func checkBatch(_ ids: [UUID], forKey key: Key) throws {
         guard !ids.isEmpty else {
@@ -284,7 +356,27 @@ extension KeyedDecodingContainer {
     }
 }
 
+extension KeyedEncodingContainer {
+    /// The shares in the form they travel in: packed when `packed` is set, else as a list.
+    mutating func encodeShares(_ shares: [BatchKeyShare], packed: PackedShares?, list: Key, packedKey: Key) throws {
+        if let packed { try encode(packed, forKey: packedKey) } else { try encode(shares, forKey: list) }
+    }
+}
+
 // MARK: The batch messages without Codable (see `DirectWireMessage`)
+
+extension WireWriter {
+    /// `"shares":[...]` or `"packed_shares":{...}`, as `encodeShares` writes them.
+    mutating func shares(_ shares: [BatchKeyShare], packed: PackedShares?) {
+        if let packed {
+            raw("\"packed_shares\":")
+            packed.write(to: &self)
+        } else {
+            raw("\"shares\":")
+            array(shares) { $1.write(to: &$0) }
+        }
+    }
+}
 
 extension BatchKeyShare: DirectWireMessage {
     func write(to writer: inout WireWriter) {
@@ -308,13 +400,14 @@ extension PostKeySharesRequest: DirectWireMessage {
         writer.raw("{\"master_client_name\":")
         writer.string(masterClientName)
         writer.saePair(master: masterSAEID, slave: slaveSAEID)
-        writer.raw(",\"shares\":")
-        writer.array(shares) { $1.write(to: &$0) }
+        writer.raw(",")
+        writer.shares(shares, packed: packed)
         writer.raw("}")
     }
 
+    /// The list form only; a packed body takes the Codable path.
     init?(direct value: JSONValue) {
-        guard let object = value.directObject,
+        guard let object = value.directObject, object["packed_shares"] == nil,
               let masterClientName = object["master_client_name"]?.directString,
               let masterSAEID = object["master_sae_id"]?.directString,
               let slaveSAEID = object["slave_sae_id"]?.directString,
@@ -330,6 +423,7 @@ extension FetchKeySharesRequest: DirectWireMessage {
         writer.saePair(master: masterSAEID, slave: slaveSAEID)
         writer.raw(",\"key_ids\":")
         writer.array(keyIDs) { $0.uuid($1) }
+        if packed { writer.raw(",\"packed\":true") }
         writer.raw("}")
     }
 
@@ -346,19 +440,27 @@ extension FetchKeySharesRequest: DirectWireMessage {
             keyIDs.append(id)
         }
         guard keyIDs.isValidBatch else { return nil }
-        self.init(clientName: clientName, masterSAEID: masterSAEID, slaveSAEID: slaveSAEID, keyIDs: keyIDs)
+        let packed: Bool
+        switch object["packed"] {
+        case nil: packed = false
+        case .bool(let flag)?: packed = flag
+        default: return nil
+        }
+        self.init(clientName: clientName, masterSAEID: masterSAEID, slaveSAEID: slaveSAEID, keyIDs: keyIDs, packed: packed)
     }
 }
 
 extension FetchKeySharesResponse: DirectWireMessage {
     func write(to writer: inout WireWriter) {
-        writer.raw("{\"shares\":")
-        writer.array(shares) { $1.write(to: &$0) }
+        writer.raw("{")
+        writer.shares(shares, packed: packed)
         writer.raw("}")
     }
 
+    /// The list form only; a packed answer takes the Codable path.
     init?(direct value: JSONValue) {
-        guard let shares = value.directObject?["shares"]?.directList(of: BatchKeyShare.self),
+        guard let object = value.directObject, object["packed_shares"] == nil,
+              let shares = object["shares"]?.directList(of: BatchKeyShare.self),
               Self.problem(shares.map(\.userKeyID)) == nil else { return nil }
         self.init(shares: shares)
     }
@@ -394,14 +496,17 @@ extension PostKeySharesRequest: DirectBytesMessage {
 
     /// `init?(direct:)` from the bytes (alone, or inside a multi message).
     static func read(_ reader: inout DirectWireReader) -> PostKeySharesRequest? {
-        var client: String?, master: String?, slave: String?, shares: [BatchKeyShare]?
+        var client: String?, master: String?, slave: String?, shares: [BatchKeyShare]?, packed: PackedShares?
         guard reader.object({ reader, key in
             if key.isKey("master_client_name") { return client.fill(reader.string()) }
             if key.isKey("master_sae_id") { return master.fill(reader.string()) }
             if key.isKey("slave_sae_id") { return slave.fill(reader.string()) }
-            if key.isKey("shares") { return shares.fill(BatchKeyShare.readList(&reader)) }
+            if key.isKey("shares") { return packed == nil && shares.fill(BatchKeyShare.readList(&reader)) }
+            if key.isKey("packed_shares") { return shares == nil && packed.fill(PackedShares.read(&reader)) }
             return false
-        }), let client, let master, let slave, let shares, shares.map(\.userKeyID).isValidBatch else { return nil }
+        }), let client, let master, let slave else { return nil }
+        if let packed { return PostKeySharesRequest(masterClientName: client, masterSAEID: master, slaveSAEID: slave, packed: packed) }
+        guard let shares, shares.map(\.userKeyID).isValidBatch else { return nil }
         return PostKeySharesRequest(masterClientName: client, masterSAEID: master, slaveSAEID: slave, shares: shares)
     }
 }
@@ -409,9 +514,14 @@ extension PostKeySharesRequest: DirectBytesMessage {
 extension FetchKeySharesResponse: DirectBytesMessage {
     init?(directBytes bytes: UnsafeBufferPointer<UInt8>) {
         guard let message = DirectWireReader.read(bytes, { reader -> FetchKeySharesResponse? in
-            var shares: [BatchKeyShare]?
-            guard reader.object({ reader, key in key.isKey("shares") && shares.fill(BatchKeyShare.readList(&reader)) }),
-                  let shares, Set(shares.map(\.userKeyID)).count == shares.count else { return nil }
+            var shares: [BatchKeyShare]?, packed: PackedShares?
+            guard reader.object({ reader, key in
+                if key.isKey("shares") { return packed == nil && shares.fill(BatchKeyShare.readList(&reader)) }
+                if key.isKey("packed_shares") { return shares == nil && packed.fill(PackedShares.read(&reader)) }
+                return false
+            }) else { return nil }
+            if let packed { return FetchKeySharesResponse(packed: packed) }
+            guard let shares, Set(shares.map(\.userKeyID)).count == shares.count else { return nil }
             return FetchKeySharesResponse(shares: shares)
         }) else { return nil }
         self = message

@@ -91,11 +91,21 @@ public struct KeySharesOutcome: WireMessage, Hashable {
     public let error: ErrorResponse?
     /// A fetch's shares (status 200); absent in a post's outcomes.
     public let shares: [BatchKeyShare]?
+    /// The packed form the shares travel in, when they do (as `FetchKeySharesResponse.packed`).
+    public let packed: PackedShares?
 
-    public init(status: Int, error: ErrorResponse? = nil, shares: [BatchKeyShare]? = nil) {
+    public init(status: Int, error: ErrorResponse? = nil, shares: [BatchKeyShare]? = nil, packed: Bool = false) {
         self.status = status
         self.error = error
         self.shares = shares
+        self.packed = packed ? shares.flatMap(PackedShares.init) : nil
+    }
+
+    init(packed: PackedShares) {
+        self.status = 200
+        self.error = nil
+        self.shares = packed.shares
+        self.packed = packed
     }
 
     public static let accepted = KeySharesOutcome(status: 200)
@@ -106,13 +116,16 @@ public struct KeySharesOutcome: WireMessage, Hashable {
         case status
         case error
         case shares
+        case packed = "packed_shares"
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         status = try container.decodeInteger(forKey: .status, in: 200...599)
         error = try container.decodeIfPresent(ErrorResponse.self, forKey: .error)
-        shares = try container.decodeIfPresent([BatchKeyShare].self, forKey: .shares)
+        let found = try container.decodeSharesIfPresent(list: .shares, packed: .packed)
+        shares = found?.shares
+        packed = found?.packed
         guard (status == 200) == (error == nil) else {
             throw DecodingError.dataCorruptedError(forKey: .error, in: container,
                                                    debugDescription: "an error body goes with a status other than 200, and only then")
@@ -126,7 +139,7 @@ public struct KeySharesOutcome: WireMessage, Hashable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(status, forKey: .status)
         try container.encodeIfPresent(error, forKey: .error)
-        try container.encodeIfPresent(shares, forKey: .shares)
+        if let shares { try container.encodeShares(shares, packed: packed, list: .shares, packedKey: .packed) }
     }
 }
 
@@ -213,21 +226,23 @@ extension KeySharesOutcome: DirectWireEncodable {
             writer.value(.object(["message": .string(error.message), "details": error.details.map(JSONValue.object) ?? .null]))
         }
         if let shares {
-            writer.raw(",\"shares\":")
-            writer.array(shares) { $1.write(to: &$0) }
+            writer.raw(",")
+            writer.shares(shares, packed: packed)
         }
         writer.raw("}")
     }
 
     /// Reads an outcome; an error body, rare, is read through the parser.
     static func read(_ reader: inout DirectWireReader) -> KeySharesOutcome? {
-        var status: Int?, shares: [BatchKeyShare]?, hasError = false
+        var status: Int?, shares: [BatchKeyShare]?, packed: PackedShares?, hasError = false
         guard reader.object({ reader, key in
             if key.isKey("status") { return status.fill(reader.integer()) }
-            if key.isKey("shares") { return shares.fill(BatchKeyShare.readList(&reader)) }
+            if key.isKey("shares") { return packed == nil && shares.fill(BatchKeyShare.readList(&reader)) }
+            if key.isKey("packed_shares") { return shares == nil && packed.fill(PackedShares.read(&reader)) }
             if key.isKey("error") { hasError = true }
             return false
         }), !hasError, let status, status == 200 else { return nil }
+        if let packed { return KeySharesOutcome(packed: packed) }
         if let shares, FetchKeySharesResponse.problem(shares.map(\.userKeyID)) != nil { return nil }
         return KeySharesOutcome(status: status, shares: shares)
     }

@@ -10,8 +10,8 @@ extension HubService {
     func postKeyShares(_ request: Request, _ context: NodeRequestContext) async throws -> Response {
         let (client, message) = try await readSignedBody(PostKeySharesRequest.self, request, context, limit: KeyShareBatch.bodyLimit,
                                                          sender: "master_client_name", \.masterClientName) { value in
-            guard case .object(let object) = value, case .array(let elements)? = object["shares"] else { return [] }
-            return Array(elements.prefix(KeyShareBatch.maxCount))
+            guard case .object(let object) = value else { return [] }
+            return Self.namedShares(in: object)
         }
         let pending = try await store(client: client, message)
         do {
@@ -48,6 +48,14 @@ extension HubService {
         }
     }
 
+    /// What names pads in one batch body, for `takeNamedPads`: each share object of the list
+    /// form, or the one object of the packed form (its allocation covers every share).
+    static func namedShares(in object: JSONObject) -> [JSONValue] {
+        if let packed = object["packed_shares"] { return [packed] }
+        guard case .array(let elements)? = object["shares"] else { return [] }
+        return Array(elements.prefix(KeyShareBatch.maxCount))
+    }
+
     /// One batch of shares: pads taken, pair checked, shares stored (all or none).
     func store(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [PendingShare] {
         let opened = try await openShares(client: client, message.shares)
@@ -76,7 +84,7 @@ extension HubService {
         guard !claimed.isEmpty else {
             throw ServiceError.notFound("Unknown key IDs.", details: ["count": .number(JSONNumber(message.keyIDs.count))])
         }
-        return try await deliver(claimed, to: client) { FetchKeySharesResponse(shares: $0) }
+        return try await deliver(claimed, to: client) { FetchKeySharesResponse(shares: $0, packed: message.packed) }
     }
 
     /// Seals the claimed shares for `client` (pads from one allocation when it can) and signs the

@@ -52,11 +52,11 @@ extension HubService {
         let claimed = claims.flatMap { (try? $0.get()) ?? [] }
         return try await deliver(claimed, to: client) { sealed in
             var rest = sealed[...]
-            return KeySharesMultiResponse(outcomes: claims.map { claim in
+            return KeySharesMultiResponse(outcomes: zip(claims, message.requests).map { claim, inner in
                 switch claim {
                 case .success(let held):
                     defer { rest = rest.dropFirst(held.count) }
-                    return KeySharesOutcome(status: 200, shares: Array(rest.prefix(held.count)))
+                    return KeySharesOutcome(status: 200, shares: Array(rest.prefix(held.count)), packed: inner.packed)
                 case .failure(let error):
                     return Self.outcome(error)
                 }
@@ -74,8 +74,7 @@ extension HubService {
         guard case .object(let object) = value, case .array(let messages)? = object["messages"] else { return [] }
         var found: [JSONValue] = []
         for case .object(let inner) in messages.prefix(KeyShareMulti.maxMessages) {
-            guard case .array(let elements)? = inner["shares"] else { continue }
-            found += elements.prefix(KeyShareBatch.maxCount - found.count)
+            found += namedShares(in: inner).prefix(KeyShareBatch.maxCount - found.count)
             if found.count >= KeyShareBatch.maxCount { break }
         }
         return found

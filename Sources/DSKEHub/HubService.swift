@@ -54,7 +54,7 @@ struct HubService: NodeService {
             Route(.get, api + "/key-share") { request, context in try await getKeyShare(request, context) },
             Route(.delete, api + "/key-share") { request, context in try await deleteKeyShare(request, context) },
             Route(.get, api + "/capabilities") { _, _ in
-                JSONResponse.make(body: CapabilitiesResponse(batch: true, delete: true, resume: true, multi: true))
+                JSONResponse.make(body: CapabilitiesResponse(batch: true, delete: true, resume: true, multi: true, packed: true))
             },
             Route(.post, api + "/key-shares") { request, context in try await postKeyShares(request, context) },
             Route(.post, api + "/key-shares/fetch") { request, context in try await fetchKeyShares(request, context) },

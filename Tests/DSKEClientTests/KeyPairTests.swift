@@ -88,6 +88,33 @@ import Testing
         }
     }
 
+    /// Batches travel packed to hubs that have the extension and as lists to the others (here
+    /// two hubs that answer the capabilities probe as hubs that predate it); either way the
+    /// keys match.
+    @Test func batchesTravelPackedOnlyToHubsThatPackThem() async throws {
+        let unpacked: Set<String> = ["hank", "helen"]
+        try await TestNetwork.with(unpacked: unpacked) { network in
+            for client in ["carol", "connie"] {
+                for hub in TestNetwork.hubNames {
+                    #expect(try await network.hubEntry(client, hub)["packed"] == .bool(!unpacked.contains(hub)), "\(client) -> \(hub)")
+                }
+            }
+            let made = try await network.etsi(.GET, "carol", "sofia/enc_keys?number=40&size=256", caller: "sam")
+            #expect(made.status == 200, "\(made)")
+            let keys = try made.keys().keys
+            let ids = keys.map { #"{"key_ID":"\#($0.keyID.lowercased)"}"# }.joined(separator: ",")
+            let fetched = try await network.etsi(.POST, "connie", "sam/dec_keys", caller: "sofia", body: #"{"key_IDs":[\#(ids)]}"#)
+            #expect(fetched.status == 200, "\(fetched)")
+            #expect(try fetched.keys().keys == keys)
+            #expect(Set(keys.map(\.key)).count == 40)
+            // Every hub took and gave all 40 shares, in whichever form it speaks.
+            for hub in TestNetwork.hubNames {
+                #expect(TestNetwork.int(try await network.hubEntry("carol", hub), "shares_posted") == 40, "\(hub)")
+                #expect(TestNetwork.int(try await network.hubEntry("connie", hub), "shares_fetched") == 40, "\(hub)")
+            }
+        }
+    }
+
     @Test func aDeliveredKeyIsGone() async throws {
         try await TestNetwork.with { network in
             let key = try #require(try await network.etsi(.GET, "carol", "sofia/enc_keys", caller: "sam").keys().keys.first)

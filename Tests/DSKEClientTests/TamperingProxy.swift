@@ -24,7 +24,9 @@ final class TamperingProxy: Sendable {
         self.task = task
     }
 
-    static func start(hubURL: String, hubStore: NodeStore, tampers: Bool = true, gate: ProxyGate? = nil) async throws -> TamperingProxy {
+    /// `hidesPacking`: answers the capabilities probe as a hub that predates the packed form.
+    static func start(hubURL: String, hubStore: NodeStore, tampers: Bool = true, gate: ProxyGate? = nil,
+                      hidesPacking: Bool = false) async throws -> TamperingProxy {
         guard let url = URL(string: hubURL), let host = url.host, let port = url.port else { throw CancellationError() }
         let upstream = "http://\(host):\(port)"
         let signer = MessageSigner(store: hubStore, authenticator: MessageAuthenticator(kind: .hmacSHA256))
@@ -32,7 +34,7 @@ final class TamperingProxy: Sendable {
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("**", method: method) { request, _ in
                 await gate?.pass(request.uri.path)
-                return try await forward(request, upstream: upstream, signer: tampers ? signer : nil)
+                return try await forward(request, upstream: upstream, signer: tampers ? signer : nil, hidesPacking: hidesPacking)
             }
         }
         let bound = AsyncStream<Int>.makeStream()
@@ -50,7 +52,7 @@ final class TamperingProxy: Sendable {
     }
 
     /// Forwards `request`; with a `signer`, alters the shares of the answer.
-    private static func forward(_ request: Request, upstream: String, signer: MessageSigner?) async throws -> Response {
+    private static func forward(_ request: Request, upstream: String, signer: MessageSigner?, hidesPacking: Bool) async throws -> Response {
         var outgoing = HTTPClientRequest(url: upstream + request.uri.description)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where field.name == .contentType || field.name.canonicalName == "dske-signature" {
@@ -64,6 +66,11 @@ final class TamperingProxy: Sendable {
         if let type = answer.headers.first(name: "Content-Type") { headers[.contentType] = type }
         var signature = answer.headers.first(name: DSKESignature.headerName)
         let path = request.uri.path
+        if hidesPacking, path.hasSuffix("/dske/api/v1/capabilities"),
+           let capabilities = try? WireCoding.decode(CapabilitiesResponse.self, from: bytes) {
+            bytes = WireCoding.encode(CapabilitiesResponse(batch: capabilities.batch, delete: capabilities.delete,
+                                                           resume: capabilities.resume, multi: capabilities.multi))
+        }
         if answer.status == .ok, let signer, let client = clientName(request, body: body) {
             if path.hasSuffix("/dske/api/v1/key-share"), request.method == .get,
                let share = try? WireCoding.decode(GetKeyShareResponse.self, from: bytes) {

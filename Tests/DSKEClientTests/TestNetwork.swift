@@ -40,6 +40,7 @@ final class TestNetwork: Sendable {
                         clients: [ClientSpec] = [ClientSpec(name: "carol", encryptors: ["sam"]),
                                                  ClientSpec(name: "connie", encryptors: ["sofia"])],
                         minNrShares: Int = 3, tampering: String? = nil, gate: (hub: String, gate: ProxyGate)? = nil,
+                        unpacked: Set<String> = [],
                         adjust: (inout ClientSettings) -> Void = { _ in },
                         _ body: (TestNetwork) async throws -> R) async throws -> R {
         let network = try TestNetwork()
@@ -48,9 +49,10 @@ final class TestNetwork: Sendable {
             var endpoints: [HubEndpoint] = []
             for name in hubNames {
                 let url = try await network.startHub(name)
-                if name == tampering || name == gate?.hub {
+                if name == tampering || name == gate?.hub || unpacked.contains(name) {
                     let proxy = try await TamperingProxy.start(hubURL: url, hubStore: network.hubStore(name), tampers: name == tampering,
-                                                               gate: name == gate?.hub ? gate?.gate : nil)
+                                                               gate: name == gate?.hub ? gate?.gate : nil,
+                                                               hidesPacking: unpacked.contains(name))
                     network.proxies.withLock { $0.append(proxy) }
                     endpoints.append(HubEndpoint(name: name, baseURL: proxy.origin + "/hub/\(name)"))
                 } else {

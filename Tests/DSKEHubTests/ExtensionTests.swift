@@ -11,7 +11,7 @@ import Testing
         try await HubFixture.with { hub in
             let reply = try await RawHTTP.send(.GET, hub.baseURL + "/dske/api/v1/capabilities")
             #expect(reply.status == 200)
-            #expect(reply.text == #"{"batch":true,"delete":true,"resume":true,"multi":true}"#)
+            #expect(reply.text == #"{"batch":true,"delete":true,"resume":true,"multi":true,"packed":true}"#)
             #expect(reply.signature == nil)
         }
     }
