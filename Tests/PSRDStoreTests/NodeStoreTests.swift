@@ -244,6 +244,23 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
         #expect(await pair.hub.statistics().markPersists == 10)
     }
 
+    /// A mark commit makes the erasures of its own block durable first (a seized disk shows at
+    /// most a chunk of any block's used bytes), not those of every other block in use.
+    @Test func aMarkSyncsTheErasuresOfItsOwnBlockOnly() async throws {
+        let pair = try await StorePair(sizes: [4096, 4096], chunk: 1024)
+        let (a, b) = (pair.blocks[0].0, pair.blocks[1].0)
+        let hub = pair.hub
+        _ = try await hub.take(peer: "client1", allocation: try range(a, 0, 32))      // mark of a; a dirty
+        #expect(await hub.statistics().fileSyncs == 0)
+        _ = try await hub.take(peer: "client1", allocation: try range(b, 0, 32))      // mark of b: a stays unsynced
+        #expect(await hub.statistics().fileSyncs == 0)
+        _ = try await hub.take(peer: "client1", allocation: try range(b, 2000, 32))   // mark of b again: b synced
+        #expect(await hub.statistics().fileSyncs == 1)
+        _ = try await hub.take(peer: "client1", allocation: try range(a, 3000, 32))   // mark of a: a synced
+        #expect(await hub.statistics().fileSyncs == 2)
+        #expect(await hub.statistics().markPersists == 4)
+    }
+
     @Test func peekReadsWithoutUsing() async throws {
         let pair = try await StorePair(sizes: [100])
         let (allocation, bytes) = try await pair.client.allocate(peer: "hub1", size: 32)
