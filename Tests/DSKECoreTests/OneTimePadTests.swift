@@ -24,4 +24,14 @@ struct OneTimePadTests {
         #expect(Set(long).count > 200)
         #expect(SecureRandom.bytes(32) != SecureRandom.bytes(32))
     }
+
+    /// A PSRD block's worth in few system calls: every part of it must be filled, not just the
+    /// first call's share (fresh pages of a large buffer are zero, so a gap would show as one).
+    @Test func aLargeRequestIsFilledToTheEnd() {
+        let block = SecureRandom.bytes(3 << 20)
+        #expect(block.count == 3 << 20)
+        for window in stride(from: 0, to: block.count, by: 4096) {
+            #expect(Set(block[window..<(window + 4096)]).count > 200, "window at \(window)")
+        }
+    }
 }
