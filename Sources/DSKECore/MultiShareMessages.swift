@@ -198,7 +198,25 @@ extension PostKeySharesMultiRequest: DirectWireMessage, DirectBytesMessage {
     }
 }
 
-extension FetchKeySharesMultiRequest: DirectWireMessage {
+extension FetchKeySharesMultiRequest: DirectWireMessage, DirectBytesMessage {
+    /// The common request straight from the bytes (a hub read 128 key IDs of it through the
+    /// JSON tree before); anything else takes the parser and Codable path.
+    init?(directBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let message = DirectWireReader.read(bytes, { reader -> FetchKeySharesMultiRequest? in
+            var client: String?, requests: [FetchKeySharesRequest]?
+            guard reader.object({ reader, key in
+                if key.isKey("client_name") { return client.fill(reader.string()) }
+                if key.isKey("requests") { return requests.fill(reader.array(limit: KeyShareMulti.maxMessages, FetchKeySharesRequest.read)) }
+                return false
+            }), let client, let requests,
+                  PostKeySharesMultiRequest.problem(client: client, clients: requests.map(\.clientName),
+                                                    counts: requests.map(\.keyIDs.count)) == nil
+            else { return nil }
+            return FetchKeySharesMultiRequest(clientName: client, requests: requests)
+        }) else { return nil }
+        self = message
+    }
+
     func write(to writer: inout WireWriter) {
         writer.raw("{\"client_name\":")
         writer.string(clientName)

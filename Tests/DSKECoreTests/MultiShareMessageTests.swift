@@ -43,6 +43,8 @@ import Testing
         #expect(WireCoding.encode(request).withUnsafeBufferPointer { PostKeySharesMultiRequest(directBytes: $0) } == request)
         let answer = KeySharesMultiResponse(outcomes: [KeySharesOutcome(status: 200, shares: try (0..<3).map { try share($0) }), .accepted])
         #expect(WireCoding.encode(answer).withUnsafeBufferPointer { KeySharesMultiResponse(directBytes: $0) } == answer)
+        let fetches = FetchKeySharesMultiRequest(clientName: "connie", requests: [fetch(count: 3), fetch(count: 1)])
+        #expect(WireCoding.encode(fetches).withUnsafeBufferPointer { FetchKeySharesMultiRequest(directBytes: $0) } == fetches)
         // An outcome with an error body takes the parser, and still decodes.
         let refused = KeySharesMultiResponse(outcomes: [KeySharesOutcome(status: 409, error: ErrorResponse(message: "held"))])
         #expect(WireCoding.encode(refused).withUnsafeBufferPointer { KeySharesMultiResponse(directBytes: $0) } == nil)
@@ -60,10 +62,32 @@ import Testing
         }
         let strangers = FetchKeySharesMultiRequest(clientName: "connie", requests: [fetch(count: 1), fetch("carol", count: 1)])
         #expect(throws: WireError.self) { try WireCoding.decode(FetchKeySharesMultiRequest.self, from: WireCoding.encode(strangers)) }
+        #expect(WireCoding.encode(strangers).withUnsafeBufferPointer { FetchKeySharesMultiRequest(directBytes: $0) } == nil)
+        let overFetch = FetchKeySharesMultiRequest(clientName: "connie", requests: [fetch(count: 600), fetch(count: 600)])
+        #expect(WireCoding.encode(overFetch).withUnsafeBufferPointer { FetchKeySharesMultiRequest(directBytes: $0) } == nil)
+        #expect(throws: WireError.self) { try WireCoding.decode(FetchKeySharesMultiRequest.self, from: WireCoding.encode(overFetch)) }
         for outcome in [#"{"status":200,"error":{"message":"x","details":null}}"#, #"{"status":404}"#, #"{"status":99}"#] {
             #expect(throws: WireError.self) { try WireCoding.decode(KeySharesMultiResponse.self, from: Array("{\"outcomes\":[\(outcome)]}".utf8)) }
         }
         #expect(throws: WireError.self) { try WireCoding.decode(KeySharesMultiResponse.self, from: Array(#"{"outcomes":[]}"#.utf8)) }
+    }
+
+    /// Every prefix and every one-byte change of a fetch-multi body: the fast reader agrees with
+    /// the parser and Codable path, or gives up.
+    @Test func damagedFetchMultiBodiesNeverReadDifferently() throws {
+        let body = WireCoding.encode(FetchKeySharesMultiRequest(clientName: "c", requests: [fetch("c", count: 1), fetch("c", count: 1)]))
+        func agree(_ bytes: [UInt8]) {
+            guard let fast = bytes.withUnsafeBufferPointer({ FetchKeySharesMultiRequest(directBytes: $0) }) else { return }
+            #expect(fast == (try? WireCoding.codableDecode(FetchKeySharesMultiRequest.self, from: WireCoding.parse(bytes))))
+        }
+        for end in 0..<body.count { agree(Array(body[..<end])) }
+        for index in body.indices {
+            for byte in Array("\"\\{}[],:0 9aA-tf".utf8) + [0x00, 0xC3] {
+                var damaged = body
+                damaged[index] = byte
+                agree(damaged)
+            }
+        }
     }
 
     @Test func capabilitiesFromHubsThatPredateTheExtensionSayNo() throws {

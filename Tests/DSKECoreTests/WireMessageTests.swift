@@ -52,6 +52,24 @@ import Testing
         #expect(try decode(PSRDBlockResponse.self, expected) == response)
     }
 
+    /// A refill block is written and read straight from the bytes: the same bytes and values as
+    /// the Codable path, and anything unusual left to it.
+    @Test func psrdBlocksTakeTheDirectPathBothWays() throws {
+        let block = PSRDBlockResponse(blockUUID: blockA, data: SecureRandom.bytes(256 * 1024))
+        let bytes = WireCoding.encode(block)
+        #expect(bytes == WireCoding.codableEncode(block))
+        #expect(bytes.withUnsafeBufferPointer { PSRDBlockResponse(directBytes: $0) } == block)
+        #expect(try WireCoding.decode(PSRDBlockResponse.self, from: bytes, limit: WireCoding.limit(forBase64Payload: 256 * 1024)) == block)
+        let text = String(decoding: bytes, as: UTF8.self)
+        for variant in [text.replacingOccurrences(of: blockA.lowercased, with: blockA.uuidString),
+                        text.replacingOccurrences(of: "\"data\":\"", with: "\"data\":\"!"),
+                        #"{"block_uuid":"b6ed2299-ba1e-4947-8c30-07aec0247518","data":""}"#,
+                        #"{"block_uuid":"b6ed2299-ba1e-4947-8c30-07aec0247518"}"#] {
+            #expect(Array(variant.utf8).withUnsafeBufferPointer { PSRDBlockResponse(directBytes: $0) } == nil)
+            #expect(throws: WireError.self) { try decode(PSRDBlockResponse.self, variant) }
+        }
+    }
+
     @Test func postKeyShareRequestMatchesTheReference() throws {
         let request = PostKeyShareRequest(masterClientName: "carol", masterSAEID: "sam", slaveSAEID: "sofia",
                                           userKeyID: keyID, shareIndex: 2, encryptionKeyAllocation: try allocation(),
