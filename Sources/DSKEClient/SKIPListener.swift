@@ -26,7 +26,7 @@ final class SKIPListener: Sendable {
     /// The port it listens on, once it does (the configured one, or the one picked for port 0).
     var boundPort: Int? { bound.withLock { $0 } }
 
-    /// Serves until the task is cancelled. A listener that cannot start is logged, not fatal: the
+    /// Serves until the task is cancelled, then stops gracefully. A listener that cannot start is logged, not fatal: the
     /// node's ETSI interface goes on.
     func run() async {
         var secure: SecureListener?
@@ -61,7 +61,9 @@ final class SKIPListener: Sendable {
                     self.logger.info("SKIP on \(scheme)://\(host):\(actual)")
                 },
                 logger: logger)
-            try await app.run()
+            // Stopped gracefully when the node's background work is cancelled: cancelling the
+            // server itself logs the normal stop as errors (GracefulServiceGroup).
+            try await GracefulServiceGroup.run([app], gracePeriod: NodeRuntime.stopGracePeriod, logger: logger)
         } catch {
             logger.error("SKIP listener on \(host):\(endpoint.port) failed: \(error)")
         }

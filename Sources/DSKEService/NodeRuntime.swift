@@ -41,6 +41,9 @@ public struct NodeRuntime: Sendable {
     /// served there only, and the plain port keeps the management API.
     public var secureListener: SecureListener?
 
+    /// How long a node started in the background lets requests in flight finish once stopped.
+    public static let stopGracePeriod: Duration = .seconds(10)
+
     /// `/hub/NAME` or `/client/NAME`.
     public var basePath: String { "/\(role.rawValue)/\(name)" }
 
@@ -51,13 +54,14 @@ public struct NodeRuntime: Sendable {
         let trimmer = Task.detached(priority: .background) { await HeapTrimmer.run() }
         defer { trimmer.cancel() }
         try await serve(host: host, port: port, stop: stop, onRunning: { _, _ in }) { services in
-            try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            try await GracefulServiceGroup.run(services, signals: [.sigterm, .sigint], logger: logger)
         }
     }
 
     /// Starts serving in the background of this process and returns once the port is bound (port
     /// 0 picks a free one). For tests and benchmarks: no signal handlers are installed;
-    /// `RunningNode.stop()` or `POST mgmt/v1/stop` stops the node.
+    /// `RunningNode.stop()` or `POST mgmt/v1/stop` stops the node, gracefully (requests in flight
+    /// get `stopGracePeriod` to finish).
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningNode {
         let stopper = Mutex<Task<Void, any Error>?>(nil)
         let bound = AsyncStream<(secure: Bool, port: Int)>.makeStream()
@@ -65,7 +69,7 @@ public struct NodeRuntime: Sendable {
             defer { bound.continuation.finish() }
             try await serve(host: host, port: port, stop: { stopper.withLock { $0?.cancel() } },
                             onRunning: { bound.continuation.yield(($0, $1)) }) { services in
-                try await ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger).run()
+                try await GracefulServiceGroup.run(services, gracePeriod: Self.stopGracePeriod, logger: logger)
             }
         }
         stopper.withLock { $0 = task }

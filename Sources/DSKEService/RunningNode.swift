@@ -17,7 +17,8 @@ public final class RunningNode: Sendable {
         self.securePort = securePort
     }
 
-    /// Stops serving, waits until the server is down and the store closed. Idempotent.
+    /// Stops serving, gracefully (cancelling the task is turned into a graceful shutdown, see
+    /// `GracefulServiceGroup`), waits until the server is down and the store closed. Idempotent.
     public func stop() async {
         task.cancel()
         _ = await task.result
