@@ -16,6 +16,9 @@ public enum DSKEHTTPClient {
             connectionPool: pool,
             decompression: .disabled)
         configuration.httpVersion = .http1Only
+        // Without this AsyncHTTPClient takes the process's default tracer, a no-op one, and still
+        // builds each request's span attributes (parsing its URL twice): 3% of a client's CPU.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 }

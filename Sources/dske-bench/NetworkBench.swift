@@ -385,7 +385,9 @@ private struct BenchHTTP: Sendable {
     let carol: String
     let connie: String
     /// The process-wide client: keep-alive pools of 8 connections per host, enough for 8 pairs.
-    var client: HTTPClient { .shared }
+    /// The nodes' own client (keep-alive pool, no tracing): the encryptors are other machines in
+    /// a deployment, so their HTTP stack should cost as little of the 2 cores as it can.
+    var client: HTTPClient { DSKEHTTPClient.shared }
 
     struct Timing { let getKey: Double; let getKeyWithIDs: Double }
 
