@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSKEConfig
 import DSKECore
 import Foundation
 
@@ -9,9 +10,10 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show each node's state, pools, registrations, pending shares and counters.",
         discussion: """
             Asks every selected node for GET /ROLE/NAME/mgmt/v1/status and prints a table, or \
-            with --json an array with one object per node: role, name, port, pid (from the pid \
-            file, or null), running, and status (the node's own status object, or null when it \
-            did not answer). In courier mode the table is followed by one 'warning:' line per \
+            with --json an array with one object per node: role, name, port, tls_port and \
+            skip_port (a client's ETSI 014 HTTPS port and Cisco SKIP port from the configuration, \
+            or null), pid (from the pid file, or null), running, and status (the node's own \
+            status object, or null when it did not answer). In courier mode the table is followed by one 'warning:' line per \
             pool running low, naming the pair that needs a new bundle. Exits with status 4 when \
             a selected node is not running.
             """
@@ -29,14 +31,20 @@ struct StatusCommand: AsyncParsableCommand {
         let node: Topology.Node
         let pid: pid_t?
         let reply: HTTPReply?
+        /// A client's key delivery over mutual TLS (`tls.port`) and Cisco SKIP (`tls.skip_port`)
+        /// ports, as configured; nil when it serves none. Known even when the node is down.
+        var tlsPort: Int? = nil
+        var skipPort: Int? = nil
         var running: Bool { reply?.status == 200 }
     }
 
     func run() async throws {
         try await reportingErrors { () async throws(CLIError) in
-            let topology = try options.loadTopology()
+            // The configuration itself, not only the topology: the TLS and SKIP ports are in it.
+            let configuration = try Topology.loadConfiguration(path: options.absolutePath)
+            let topology = Topology(configuration: configuration, path: options.absolutePath)
             let nodes = try topology.selected(node)
-            let rows = await Self.collect(nodes, files: RunFiles(directory: topology.runDirectory))
+            let rows = await Self.collect(nodes, files: RunFiles(directory: topology.runDirectory), configuration: configuration)
             print(json ? Self.json(rows) : Self.table(rows))
             let down = rows.filter { !$0.running }.map(\.node.name)
             if !down.isEmpty {
@@ -45,12 +53,14 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
-    static func collect(_ nodes: [Topology.Node], files: RunFiles) async -> [Row] {
+    static func collect(_ nodes: [Topology.Node], files: RunFiles, configuration: DSKEConfiguration) async -> [Row] {
         let management = ManagementAPI(http: HTTPCaller())
         return await withTaskGroup(of: (Int, Row).self) { tasks in
             for (index, node) in nodes.enumerated() {
+                let tls = node.role == .client ? configuration.client(named: node.name)?.tls : nil
                 tasks.addTask {
-                    (index, Row(node: node, pid: files.livePID(for: node), reply: await management.status(of: node)))
+                    (index, Row(node: node, pid: files.livePID(for: node), reply: await management.status(of: node),
+                                tlsPort: tls?.port, skipPort: tls?.skipPort))
                 }
             }
             var rows: [(Int, Row)] = []
@@ -65,6 +75,8 @@ struct StatusCommand: AsyncParsableCommand {
             object["role"] = .string(row.node.role.rawValue)
             object["name"] = .string(row.node.name)
             object["port"] = .number(JSONNumber(row.node.port))
+            object["tls_port"] = row.tlsPort.map { .number(JSONNumber($0)) } ?? .null
+            object["skip_port"] = row.skipPort.map { .number(JSONNumber($0)) } ?? .null
             object["pid"] = row.pid.map { .number(JSONNumber($0)) } ?? .null
             object["running"] = .bool(row.running)
             let status: JSONValue = row.running ? ((try? WireCoding.parse(row.reply!.body)) ?? .null) : .null
@@ -75,16 +87,17 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     static func table(_ rows: [Row]) -> String {
-        var lines: [[String]] = [["ROLE", "NAME", "PORT", "PID", "STATE", "REGISTRATIONS", "POOLS", "SHARES", "COUNTERS"]]
+        var lines: [[String]] = [["ROLE", "NAME", "PORT", "TLS", "SKIP", "PID", "STATE", "REGISTRATIONS", "POOLS", "SHARES", "COUNTERS"]]
         for row in rows {
-            let pid = row.pid.map(String.init) ?? "-"
+            let node = [row.node.role.rawValue, row.node.name, String(row.node.port),
+                        row.tlsPort.map(String.init) ?? "-", row.skipPort.map(String.init) ?? "-", row.pid.map(String.init) ?? "-"]
             guard row.running, let reply = row.reply, let status = NodeStatus(reply.body) else {
                 let state = row.reply.map { "HTTP \($0.status)" } ?? "down"
-                lines.append([row.node.role.rawValue, row.node.name, String(row.node.port), pid, state, "", "", "", ""])
+                lines.append(node + [state, "", "", "", ""])
                 continue
             }
-            lines.append([row.node.role.rawValue, row.node.name, String(row.node.port), pid, "running",
-                          status.registrationsCell, status.poolsCell(role: row.node.role), status.pendingSharesCell, status.countersCell])
+            lines.append(node + ["running", status.registrationsCell, status.poolsCell(role: row.node.role),
+                                 status.pendingSharesCell, status.countersCell])
         }
         let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max() ?? 0 }
         let table = lines.map { cells in

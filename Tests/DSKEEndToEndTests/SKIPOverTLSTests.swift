@@ -45,6 +45,27 @@ struct SKIPOverTLSTests {
             let post = try await tls.send(.POST, skip(tls, "carol", "/key?remoteSystemID=sofia"), as: .sae("sam"))
             #expect(post.status == 405 && post.header("Allow") == "GET", "\(post)")
             #expect(try await tls.send(.GET, skip(tls, "carol", "/entropy"), as: .sae("sam")).status == 200)
+
+            // dske status names each KME's HTTPS and SKIP ports; a hub has neither.
+            let status = try await tls.network.dske(["status", "--json"])
+            try #require(status.status == 0, "\(status)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
+            for row in rows {
+                let name = try #require(row["name"] as? String)
+                let isClient = TLSNetwork.spec.clients.contains { $0.name == name }
+                #expect(row["tls_port"] as? Int == (isClient ? tls.securePort(name) : nil), "\(name)")
+                #expect(row["skip_port"] as? Int == (isClient ? tls.skipPort(name) : nil), "\(name)")
+                #expect(isClient || row["skip_port"] is NSNull, "\(name)")
+            }
+            let table = try await tls.network.dske(["status", "--node", "carol"])
+            #expect(table.stdout.contains("\(tls.securePort("carol"))  \(tls.skipPort("carol"))"), "\(table)")
+
+            // A normal stop, SKIP listeners included, logs no error.
+            try await tls.network.stop()
+            for name in TLSNetwork.spec.portOrder {
+                let errors = tls.network.log(name).split(separator: "\n").filter { $0.contains(" error ") }
+                #expect(errors.isEmpty, "\(name): \(errors)")
+            }
         }
     }
 
