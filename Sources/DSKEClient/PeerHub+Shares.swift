@@ -111,13 +111,14 @@ extension PeerHub {
             for (keyID, share) in zip(work.keyIDs, work.shares) {
                 let pad = Array(padBytes[offset..<offset + share.count])
                 batch.append(BatchKeyShare(userKeyID: keyID, shareIndex: index, encryptionKeyAllocation: pads[position],
-                                           encryptedShareValue: OneTimePad.apply(pad: pad, to: share)))
+                                           encryptedShareValue: OneTimePad.applyAndWipe(pad: pad, to: share)))
                 offset += share.count
                 position += 1
             }
             messages.append(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: work.master,
                                                  slaveSAEID: work.slave, shares: batch, packed: packsShares))
         }
+        SecretBytes.wipe(padBytes)
         return .success(messages)
     }
 
@@ -135,7 +136,7 @@ extension PeerHub {
         }
         let body = WireCoding.encode(PostKeyShareRequest(masterClientName: settings.name, masterSAEID: master, slaveSAEID: slave,
                                                          userKeyID: keyID, shareIndex: index, encryptionKeyAllocation: allocation,
-                                                         encryptedShareValue: OneTimePad.apply(pad: pad, to: share)))
+                                                         encryptedShareValue: OneTimePad.applyAndWipe(pad: pad, to: share)))
         do {
             let response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-share", body: body, responseLimit: 4096)
             guard response.isOK else { return fail(classify(response)) }
@@ -292,7 +293,7 @@ extension PeerHub {
             }
         }
         counters.sharesFetched += 1
-        return .success(ShamirShare(index: UInt8(index), value: OneTimePad.apply(pad: bytes, to: encrypted)))
+        return .success(ShamirShare(index: UInt8(index), value: OneTimePad.applyAndWipe(pad: bytes, to: encrypted)))
     }
 
     /// The largest one-share answer: the share of the largest key, as base64, plus the rest.

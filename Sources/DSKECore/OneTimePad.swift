@@ -4,6 +4,13 @@
 public enum OneTimePad {
     /// XORs `data` with `pad`; the same call decrypts. Callers check the lengths first (a pad of
     /// the wrong length is a programming error, so it traps).
+    /// `apply`, then zeroes the pad's buffer (a pad serves once): the PSRD it held does not stay
+    /// in freed heap memory. The caller's array (and any copy sharing its buffer) reads zeros.
+    public static func applyAndWipe(pad: [UInt8], to data: [UInt8]) -> [UInt8] {
+        defer { SecretBytes.wipe(pad) }
+        return apply(pad: pad, to: data)
+    }
+
     public static func apply(pad: [UInt8], to data: [UInt8]) -> [UInt8] {
         precondition(pad.count == data.count, "one-time pad and data differ in length")
         return [UInt8](unsafeUninitializedCapacity: data.count) { output, initialized in

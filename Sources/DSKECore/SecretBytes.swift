@@ -20,14 +20,20 @@ public final class SecretBytes: Sendable {
 
     public func wipe() {
         storage.withLock { bytes in
-            // Through the read-only view: a mutable one would copy a shared buffer first and wipe
-            // the copy, leaving the original (still referenced elsewhere) intact.
-            bytes.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress, raw.count > 0 else { return }
-                let mutable = UnsafeMutableRawPointer(mutating: base)
-                for i in 0..<raw.count { mutable.storeBytes(of: 0, toByteOffset: i, as: UInt8.self) }
-            }
+            Self.wipe(bytes)
             bytes = []
+        }
+    }
+
+    /// Zeroes the heap buffer of `bytes` in place: the caller's array, and every copy sharing its
+    /// buffer, read zeros afterwards. For secrets held in plain arrays (a pad) once used.
+    public static func wipe(_ bytes: [UInt8]) {
+        // Through the read-only view: a mutable one would copy a shared buffer first and wipe
+        // the copy, leaving the original (still referenced elsewhere) intact.
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return }
+            let mutable = UnsafeMutableRawPointer(mutating: base)
+            for i in 0..<raw.count { mutable.storeBytes(of: 0, toByteOffset: i, as: UInt8.self) }
         }
     }
 

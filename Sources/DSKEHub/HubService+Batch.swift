@@ -114,7 +114,7 @@ extension HubService {
         for (share, pad) in zip(shares, pads) {
             switch pad {
             case .success(let bytes):
-                opened.append(SecretBytes(OneTimePad.apply(pad: bytes, to: share.encryptedShareValue)))
+                opened.append(SecretBytes(OneTimePad.applyAndWipe(pad: bytes, to: share.encryptedShareValue)))
             case .failure(let error):
                 for value in opened { value.wipe() }
                 throw ServiceError.fromPeerPool(error)
@@ -129,8 +129,13 @@ extension HubService {
         let sizes = shares.map { $0.value.count }
         let total = sizes.reduce(0, +)
         var pieces: [(Allocation, [UInt8])]?
+        // Wiped once every share is sealed, not before: a piece cut from all of it is the same
+        // buffer (an Array of a whole-array slice shares its storage).
+        var whole: [UInt8] = []
+        defer { SecretBytes.wipe(whole) }
         do {
             let (allocation, pad) = try await store.allocate(peer: client, size: total)
+            whole = pad
             let slices = try allocation.slices(sizes: sizes)
             var offset = 0
             pieces = zip(slices, sizes).map { piece, size in
@@ -149,7 +154,7 @@ extension HubService {
             let (allocation, encrypted): (Allocation, [UInt8])
             if let pieces {
                 allocation = pieces[i].0
-                encrypted = share.value.withBytes { OneTimePad.apply(pad: pieces[i].1, to: $0) }
+                encrypted = share.value.withBytes { OneTimePad.applyAndWipe(pad: pieces[i].1, to: $0) }
             } else {
                 (allocation, encrypted) = try await sealShare(client: client, share: share)
             }

@@ -149,7 +149,7 @@ struct HubService: NodeService {
         } catch {
             throw ServiceError.fromPeerPool(error)
         }
-        return SecretBytes(OneTimePad.apply(pad: pad, to: encrypted))
+        return SecretBytes(OneTimePad.applyAndWipe(pad: pad, to: encrypted))
     }
 
     /// Encrypts a share for `client` with a fresh pad from the hub's own pool.
@@ -161,7 +161,7 @@ struct HubService: NodeService {
         } catch {
             throw ServiceError.fromOwnPool(error)
         }
-        return (allocation, share.value.withBytes { OneTimePad.apply(pad: pad, to: $0) })
+        return (allocation, share.value.withBytes { OneTimePad.applyAndWipe(pad: pad, to: $0) })
     }
 
     /// Checks the pair a share is for: the master SAE must be one `client` registered, the slave

@@ -90,6 +90,8 @@ public actor NodeStore {
     public func take(peer: String, allocations: [Allocation]) -> [Result<[UInt8], PSRDError>] {
         if allocations.count > 1, let combined = Allocation.coalescing(allocations),
            let bytes = try? take(peer: peer, allocation: combined) {
+            // Two or more pads, so each is a copy of part of `bytes`, never its buffer.
+            defer { SecretBytes.wipe(bytes) }
             var offset = 0
             return allocations.map { allocation in
                 let size = allocation.size

@@ -16,6 +16,19 @@ struct OneTimePadTests {
         #expect(OneTimePad.apply(pad: pad, to: ciphertext) == data)
     }
 
+    /// A pad serves once: after `applyAndWipe` its buffer, the caller's array included, is zero,
+    /// and the result is what `apply` gives.
+    @Test func applyAndWipeLeavesNoPadBehind() {
+        let data = (0..<64).map { UInt8($0) }
+        let pad = SecureRandom.bytes(64)
+        let expected = OneTimePad.apply(pad: pad, to: data)
+        let sharing = pad
+        #expect(OneTimePad.applyAndWipe(pad: pad, to: data) == expected)
+        #expect(pad.allSatisfy { $0 == 0 })
+        #expect(sharing.allSatisfy { $0 == 0 })
+        #expect(data == (0..<64).map { UInt8($0) })
+    }
+
     @Test func secureRandomGivesTheCountAskedForAndFreshBytes() {
         #expect(SecureRandom.bytes(0).isEmpty)
         // Longer than getentropy's 256-byte limit, so the chunking is exercised.
