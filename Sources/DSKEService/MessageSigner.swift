@@ -23,6 +23,7 @@ public struct MessageSigner: Sendable {
         } catch {
             throw ServiceError.fromOwnPool(error)
         }
+        defer { SecretBytes.wipe(key) }
         return DSKESignature(allocation: allocation, tag: authenticator.tag(key: key, message: parts))
     }
 

@@ -71,7 +71,8 @@ public struct SignatureVerifier: Sendable {
         } catch {
             throw Self.refusal(error)
         }
-        guard taken != nil else { throw .invalidSignature("the tag does not authenticate the message") }
+        guard let taken else { throw .invalidSignature("the tag does not authenticate the message") }
+        SecretBytes.wipe(taken)
     }
 
     /// Unknown, used or out-of-range MAC key bytes make the signature invalid (401); only a

@@ -116,7 +116,9 @@ public actor NodeStore {
     /// and nothing can take the bytes in between.
     public func take(peer: String, allocation: Allocation,
                      if accept: @Sendable ([UInt8]) -> Bool) throws(PSRDError) -> [UInt8]? {
-        guard accept(try peek(peer: peer, allocation: allocation)) else { return nil }
+        let peeked = try peek(peer: peer, allocation: allocation)
+        defer { SecretBytes.wipe(peeked) }
+        guard accept(peeked) else { return nil }
         return try take(peer: peer, allocation: allocation)
     }
 
