@@ -170,8 +170,14 @@ struct NetworkBench: AsyncParsableCommand {
                 keysDelivered += 8 * 128
             }
             BenchSupport.report("network_keys_delivered", Double(keysDelivered), "keys")
+            // Under load (the last requests' buffers still held), then once the nodes had a
+            // second and a half of quiet, in which `HeapTrimmer` gives freed heap pages back.
             for (name, kib) in network.residentKiB() {
                 BenchSupport.report("network_rss_\(name)", Double(kib) / 1024, "MiB")
+            }
+            try await Task.sleep(for: .milliseconds(1500))
+            for (name, kib) in network.residentKiB() {
+                BenchSupport.report("network_rss_quiet_\(name)", Double(kib) / 1024, "MiB")
             }
         }
 
