@@ -110,7 +110,13 @@ let package = Package(
         // Runs the built psrd-courier as real processes against loop-mounted ext4 and vfat images
         // (root); depending on the executable target builds it first.
         .testTarget(name: "CourierCLITests", dependencies: ["psrd-courier", "Courier", "PSRDStore", "DSKECore", "DSKEConfig"]),
-        .testTarget(name: "DSKEClientTests", dependencies: ["DSKEClient", "DSKEHub"]),
+        // What the client and end-to-end tests share (a tampering relay in front of a real hub).
+        .target(name: "DSKETestSupport", dependencies: [
+            "DSKECore", "DSKEService",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ], path: "Tests/DSKETestSupport"),
+        .testTarget(name: "DSKEClientTests", dependencies: ["DSKEClient", "DSKEHub", "DSKETestSupport"]),
         .testTarget(name: "DSKEServiceTests", dependencies: ["DSKEService"]),
         .testTarget(name: "DSKEHubTests", dependencies: ["DSKEHub"]),
         // Card tests run the real path: libpcsclite -> pcscd -> vpcd -> devices/virtual-card.
@@ -119,7 +125,7 @@ let package = Package(
         // Starts the built `dske` executable as real processes on loopback; depending on the
         // executable target makes `swift build --build-tests` build it first.
         .testTarget(name: "DSKEEndToEndTests", dependencies: [
-            "dske", "psrd-courier", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore", "DSKEPKI",
+            "dske", "psrd-courier", "DSKEConfig", "DSKECore", "DSKEHub", "DSKEService", "PSRDStore", "DSKEPKI", "DSKETestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,6 +3,7 @@ import DSKEConfig
 import DSKECore
 import DSKEHub
 import DSKEService
+import DSKETestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,7 +39,7 @@ final class TamperingHub: Sendable {
         let router = Router()
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("**", method: method) { request, _ in
-                try await forward(request, upstream: upstream, signer: signer)
+                try await TamperingRelay.forward(request, upstream: upstream, signer: signer)
             }
         }
         let bound = AsyncStream<Int>.makeStream()
@@ -58,64 +59,5 @@ final class TamperingHub: Sendable {
         front.cancel()
         _ = await front.result
         await hub.stop()
-    }
-
-    private static func forward(_ request: Request, upstream: String, signer: MessageSigner) async throws -> Response {
-        var outgoing = HTTPClientRequest(url: upstream + request.uri.description)
-        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        for field in request.headers where field.name == .contentType || field.name.canonicalName == "dske-signature" {
-            outgoing.headers.add(name: field.name.rawName, value: field.value)
-        }
-        let body = try await request.body.collect(upTo: 16 << 20)
-        if body.readableBytes > 0 { outgoing.body = .bytes(body) }
-        let answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(10))
-        var bytes = Array(try await answer.body.collect(upTo: 64 << 20).readableBytesView)
-        var headers: HTTPFields = [:]
-        if let type = answer.headers.first(name: "Content-Type") { headers[.contentType] = type }
-        var signature = answer.headers.first(name: DSKESignature.headerName)
-        let path = request.uri.path
-        if answer.status == .ok, let client = clientName(request, body: body) {
-            if path.hasSuffix("/dske/api/v1/key-share"), request.method == .get,
-               let share = try? WireCoding.decode(GetKeyShareResponse.self, from: bytes) {
-                bytes = WireCoding.encode(GetKeyShareResponse(
-                    shareIndex: share.shareIndex, encryptionKeyAllocation: share.encryptionKeyAllocation,
-                    encryptedShareValue: flip(share.encryptedShareValue)))
-                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
-            } else if path.hasSuffix("/dske/api/v1/key-shares/fetch"),
-                      let batch = try? WireCoding.decode(FetchKeySharesResponse.self, from: bytes) {
-                bytes = WireCoding.encode(FetchKeySharesResponse(shares: flip(batch.shares)))
-                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
-            } else if path.hasSuffix("/dske/api/v1/key-shares/fetch-multi"),
-                      let multi = try? WireCoding.decode(KeySharesMultiResponse.self, from: bytes) {
-                bytes = WireCoding.encode(KeySharesMultiResponse(outcomes: multi.outcomes.map {
-                    KeySharesOutcome(status: $0.status, error: $0.error, shares: $0.shares.map(flip))
-                }))
-                signature = try await signer.signResponse(peer: client, body: bytes).headerValue
-            }
-        }
-        if let signature { headers[HTTPField.Name(DSKESignature.headerName)!] = signature }
-        return Response(status: .init(code: Int(answer.status.code)), headers: headers,
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    private static func flip(_ shares: [BatchKeyShare]) -> [BatchKeyShare] {
-        shares.map {
-            BatchKeyShare(userKeyID: $0.userKeyID, shareIndex: $0.shareIndex, encryptionKeyAllocation: $0.encryptionKeyAllocation,
-                          encryptedShareValue: flip($0.encryptedShareValue))
-        }
-    }
-
-    /// The padded share XOR 1 is the share XOR 1 once the client removes the pad.
-    private static func flip(_ value: [UInt8]) -> [UInt8] {
-        var value = value
-        if !value.isEmpty { value[0] ^= 0x01 }
-        return value
-    }
-
-    private static func clientName(_ request: Request, body: ByteBuffer) -> String? {
-        if let name = request.uri.queryParameters.get("client_name") { return name }
-        if case .object(let object)? = try? WireCoding.parse(Array(body.readableBytesView)),
-           case .string(let name)? = object["client_name"] { return name }
-        return nil
     }
 }
