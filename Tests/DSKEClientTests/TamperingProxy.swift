@@ -10,10 +10,10 @@ import NIOHTTP1
 import PSRDStore
 import Synchronization
 
-/// A dishonest hub in front of a real one (`TamperingRelay`): forwards everything, but flips a bit of every share it hands
-/// to a client and signs the altered answer with fresh PSRD of the hub's own pool (it holds the
-/// hub's store), exactly as a compromised hub could. The client cannot tell from the signature;
-/// only the reconstruction can.
+/// A dishonest hub in front of a real one (`TamperingRelay`): forwards everything, but flips a
+/// bit of every share it hands to a client and signs the altered answer with fresh PSRD of the
+/// hub's own pool (it holds the hub's store), exactly as a compromised hub could. The client
+/// cannot tell from the signature; only the reconstruction can.
 ///
 /// With `tampers: false` it is an honest relay, and a `ProxyGate` can hold requests on their way.
 final class TamperingProxy: Sendable {
