@@ -116,7 +116,10 @@ extension PackedShares: Codable {
         if let problem = Self.problem(shareIndex: shareIndex, keyIDs: keyIDs, allocation: allocation, values: values) {
             throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: problem)
         }
-        self.init(shareIndex: shareIndex, keyIDs: keyIDs, allocation: allocation, values: values)!
+        self.shareIndex = shareIndex
+        self.keyIDs = keyIDs
+        self.allocation = allocation
+        self.values = values
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -128,7 +131,7 @@ extension PackedShares: Codable {
     }
 }
 
-// MARK: Without Codable (see `DirectWireMessage` and `DirectWireReader`)
+// MARK: Without Codable (see `DirectWireEncodable` and `DirectWireReader`)
 
 extension PackedShares {
     func write(to writer: inout WireWriter) {
@@ -141,16 +144,6 @@ extension PackedShares {
         writer.raw(",\"encrypted_share_values\":")
         writer.base64(values)
         writer.raw("}")
-    }
-
-    init?(direct value: JSONValue) {
-        guard let object = value.directObject, let shareIndex = object["share_index"]?.directInteger,
-              let allocation = object["encryption_key_allocation"].flatMap(Allocation.init(direct:)),
-              let idText = object["key_ids"]?.directString, let idBytes = StrictBase64.decode(idText),
-              let keyIDs = Self.keyIDs(idBytes),
-              let valueText = object["encrypted_share_values"]?.directString,
-              let values = StrictBase64.decode(valueText) else { return nil }
-        self.init(shareIndex: shareIndex, keyIDs: keyIDs, allocation: allocation, values: values)
     }
 
     static func read(_ reader: inout DirectWireReader) -> PackedShares? {
