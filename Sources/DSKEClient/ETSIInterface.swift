@@ -218,7 +218,7 @@ struct ETSIInterface: Sendable {
 
     /// Zeroes the bytes of delivered keys (their arrays share the buffer wiped here).
     static func wipe(_ keys: [UserKey]) {
-        for key in keys { SecretBytes(key.value).wipe() }
+        for key in keys { SecretBytes.wipe(key.value) }
     }
 
     // MARK: Get key with key IDs
