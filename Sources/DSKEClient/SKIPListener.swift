@@ -26,8 +26,8 @@ final class SKIPListener: Sendable {
     /// The port it listens on, once it does (the configured one, or the one picked for port 0).
     var boundPort: Int? { bound.withLock { $0 } }
 
-    /// Serves until the task is cancelled, then stops gracefully. A listener that cannot start is logged, not fatal: the
-    /// node's ETSI interface goes on.
+    /// Serves until the task is cancelled, then stops gracefully. A listener that cannot start is
+    /// logged, not fatal: the node's ETSI interface goes on.
     func run() async {
         var secure: SecureListener?
         if let tls = endpoint.tls {
