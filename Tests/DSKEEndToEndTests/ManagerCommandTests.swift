@@ -196,6 +196,10 @@ struct PortBlocker {
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // A connection of an earlier test may still linger on the port in TIME_WAIT; a listener
+        // may bind over that (as the nodes do), and still keeps any other listener off the port.
+        var on: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
