@@ -28,15 +28,18 @@ struct KeyRelay: Sendable {
     /// Splits each key into one share per hub and posts them to all hubs at once. Succeeds when
     /// every key has a share at k hubs or more; otherwise withdraws what was posted and fails.
     func scatter(master: String, slave: String, keys: [UserKey]) async throws(KeyRelayError) {
-        var sharesByHub = [[[UInt8]]](repeating: [], count: hubs.count)
-        let split: [[ShamirShare]]
+        let columns: [[UInt8]]
         do {
-            split = try Shamir.split(secrets: keys.map(\.value), shareCount: hubs.count, threshold: threshold)
+            columns = try Shamir.splitColumns(secrets: keys.map { $0.value }, shareCount: hubs.count, threshold: threshold)
         } catch {
             throw .internalError("splitting a key: \(error)")
         }
-        for shares in split {
-            for share in shares { sharesByHub[Int(share.index)].append(share.value) }
+        let length = keys.first?.value.count ?? 0
+        let sharesByHub = columns.map { column in
+            defer { SecretBytes.wipe(column) }
+            return column.withUnsafeBufferPointer { column in
+                keys.indices.map { i in Array(UnsafeBufferPointer(rebasing: column[(i * length)..<((i + 1) * length)])) }
+            }
         }
         let keyIDs = keys.map { $0.id }
         let results = await withTaskGroup(of: (Int, [HubFailure?]).self) { group in

@@ -100,79 +100,87 @@ enum GF256 {
     /// and the xs must be distinct (callers validate both).
     static func interpolate(xs: [UInt8], values: [[UInt8]], targets: [UInt8], length: Int) -> [[UInt8]] {
         let nodeCount = xs.count
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: targets.count * nodeCount) { coefficients in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: targets.count * nodeCount + nodeCount * length) { scratch in
+            let coefficients = UnsafeMutableBufferPointer(rebasing: scratch[..<(targets.count * nodeCount)])
             lagrangeCoefficients(xs: xs, targets: targets, into: coefficients)
-            return interpolate(values: values, coefficients: UnsafeBufferPointer(coefficients),
-                               nodeCount: nodeCount, targetCount: targets.count, length: length)
-        }
-    }
-
-    private static func interpolate(
-        values: [[UInt8]], coefficients: UnsafeBufferPointer<UInt8>, nodeCount: Int, targetCount: Int, length: Int
-    ) -> [[UInt8]] {
-        let wordCount = (length + 7) / 8
-        // The inputs as words, word-major: words[w * nodeCount + i] is word w of values[i], so
-        // the inner loop below walks both buffers contiguously.
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: nodeCount * wordCount) { words in
+            // The values one after the other, as `combine` reads its nodes.
+            let nodes = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[(targets.count * nodeCount)...]))
             for i in 0..<nodeCount {
-                values[i].withUnsafeBytes { bytes in
-                    for w in 0..<wordCount { words[w &* nodeCount &+ i] = loadWord(bytes, at: w &* 8) }
+                values[i].withUnsafeBytes { value in
+                    UnsafeMutableRawBufferPointer(rebasing: nodes[(i * length)..<((i + 1) * length)]).copyMemory(from: value)
                 }
             }
-            // masks[b * nodeCount + i] is all ones when bit b of the coefficient of node i is set,
-            // so the loop below is the same sequence of AND and XOR whatever the coefficients.
-            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8 * nodeCount) { masks in
-                (0..<targetCount).map { row in
-                    for i in 0..<nodeCount {
-                        let coefficient = UInt64(coefficients[row * nodeCount + i])
-                        for bit in 0..<8 { masks[bit * nodeCount + i] = 0 &- ((coefficient >> UInt64(bit)) & 1) }
-                    }
-                    return [UInt8](unsafeUninitializedCapacity: length) { output, initialized in
-                        let out = UnsafeMutableRawBufferPointer(output)
-                        for w in 0..<wordCount {
-                            let column = words.baseAddress.unsafelyUnwrapped + w &* nodeCount
-                            // Horner in x over the coefficient bits: the sum over b of x^b times
-                            // the XOR of the values whose coefficient has bit b set.
-                            var sum: UInt64 = 0
-                            var bit = 7
-                            while bit >= 0 {
-                                let maskRow = masks.baseAddress.unsafelyUnwrapped + bit &* nodeCount
-                                var terms: UInt64 = 0
-                                for i in 0..<nodeCount { terms ^= column[i] & maskRow[i] }
-                                sum = timesX(sum) ^ terms
-                                bit &-= 1
-                            }
-                            storeWord(sum, into: out, at: w &* 8)
-                        }
-                        initialized = length
-                    }
+            defer { nodes.initializeMemory(as: UInt8.self, repeating: 0) }
+            return (0..<targets.count).map { row in
+                [UInt8](unsafeUninitializedCapacity: length) { output, initialized in
+                    combine(nodes: UnsafeRawPointer(nodes.baseAddress.unsafelyUnwrapped), stride: length, nodeCount: nodeCount,
+                            count: length, coefficients: UnsafePointer(coefficients.baseAddress.unsafelyUnwrapped + row * nodeCount),
+                            into: UnsafeMutableRawPointer(output.baseAddress.unsafelyUnwrapped))
+                    initialized = length
                 }
             }
         }
     }
 
-    /// Reads up to eight bytes at `offset` in native order; bytes past the end read as zero.
-    @inline(__always)
-    private static func loadWord(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
-        if offset + 8 <= bytes.count {
-            return bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    /// The linear combination of nodes that `lagrangeCoefficients` rows describe, over a run of
+    /// bytes: out[p] = the sum over i of coefficients[i] * (byte p of node i), for p in 0..<count,
+    /// node i's bytes starting at nodes + i * stride. Every byte position is its own polynomial,
+    /// so one call evaluates a whole batch of secrets laid end to end (`Shamir.splitColumns`).
+    static func combine(nodes: UnsafeRawPointer, stride: Int, nodeCount: Int, count: Int,
+                        coefficients: UnsafePointer<UInt8>, into out: UnsafeMutableRawPointer) {
+        // masks[b * nodeCount + i] is all ones when bit b of the coefficient of node i is set, so
+        // the loop below is the same sequence of AND and XOR whatever the coefficients; words
+        // holds the current eight bytes of each node.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 9 * nodeCount) { scratch in
+            let masks = scratch.baseAddress.unsafelyUnwrapped
+            let words = masks + 8 * nodeCount
+            for i in 0..<nodeCount {
+                let coefficient = UInt64(coefficients[i])
+                for bit in 0..<8 { masks[bit * nodeCount + i] = 0 &- ((coefficient >> UInt64(bit)) & 1) }
+            }
+            var offset = 0
+            while offset < count {
+                let width = min(8, count &- offset)
+                for i in 0..<nodeCount { words[i] = loadWord(nodes + (i &* stride &+ offset), width: width) }
+                // Horner in x over the coefficient bits: the sum over b of x^b times the XOR of
+                // the nodes whose coefficient has bit b set.
+                var sum: UInt64 = 0
+                var bit = 7
+                while bit >= 0 {
+                    let maskRow = masks + bit &* nodeCount
+                    var terms: UInt64 = 0
+                    for i in 0..<nodeCount { terms ^= words[i] & maskRow[i] }
+                    sum = timesX(sum) ^ terms
+                    bit &-= 1
+                }
+                storeWord(sum, into: out + offset, width: width)
+                offset &+= 8
+            }
+            // The words were secret bytes.
+            scratch.update(repeating: 0)
         }
+    }
+
+    /// Reads `width` (1...8) bytes in native order; lanes past them read as zero.
+    @inline(__always)
+    private static func loadWord(_ bytes: UnsafeRawPointer, width: Int) -> UInt64 {
+        if width == 8 { return bytes.loadUnaligned(as: UInt64.self) }
         var word: UInt64 = 0
         withUnsafeMutableBytes(of: &word) { lanes in
-            for i in 0..<(bytes.count - offset) { lanes[i] = bytes[offset + i] }
+            for i in 0..<width { lanes[i] = bytes.load(fromByteOffset: i, as: UInt8.self) }
         }
         return word
     }
 
-    /// Writes the word back in the order `loadWord` read it, dropping lanes past the end.
+    /// Writes the first `width` lanes of the word back in the order `loadWord` read them.
     @inline(__always)
-    private static func storeWord(_ word: UInt64, into bytes: UnsafeMutableRawBufferPointer, at offset: Int) {
-        if offset + 8 <= bytes.count {
-            bytes.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+    private static func storeWord(_ word: UInt64, into bytes: UnsafeMutableRawPointer, width: Int) {
+        if width == 8 {
+            bytes.storeBytes(of: word, as: UInt64.self)
             return
         }
         withUnsafeBytes(of: word) { lanes in
-            for i in 0..<(bytes.count - offset) { bytes[offset + i] = lanes[i] }
+            for i in 0..<width { bytes.storeBytes(of: lanes[i], toByteOffset: i, as: UInt8.self) }
         }
     }
 }

@@ -140,7 +140,7 @@ public enum Shamir {
 
     // MARK: - Internals
 
-    private static func validateSplit(secretLength: Int, shareCount: Int, threshold: Int) throws(ShamirError) {
+    static func validateSplit(secretLength: Int, shareCount: Int, threshold: Int) throws(ShamirError) {
         guard secretLength >= minSecretSize else { throw .secretTooShort(length: secretLength) }
         guard shareCount <= maxShareCount else { throw .tooManyShares(count: shareCount) }
         guard threshold >= 1, threshold <= shareCount else {
@@ -148,11 +148,11 @@ public enum Shamir {
         }
     }
 
-    private static func randomByteCount(secretLength: Int, threshold: Int) -> Int {
+    static func randomByteCount(secretLength: Int, threshold: Int) -> Int {
         threshold == 1 ? 0 : (threshold - 2) * secretLength + secretLength - digestSize
     }
 
-    private static func splitValidated(secret: [UInt8], shareCount: Int, threshold: Int, random: ArraySlice<UInt8>) -> [ShamirShare] {
+    static func splitValidated(secret: [UInt8], shareCount: Int, threshold: Int, random: ArraySlice<UInt8>) -> [ShamirShare] {
         if threshold == 1 {
             return (0..<shareCount).map { ShamirShare(index: UInt8($0), value: secret) }
         }
@@ -241,31 +241,36 @@ public enum Shamir {
     /// D || R, where D is the first four bytes of HMAC-SHA256(key: R, message: secret).
     private static func digestShare(secret: [UInt8], r: ArraySlice<UInt8>) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: digestSize + r.count) { share, initialized in
-            r.withUnsafeBytes { r in
-                let code = MessageAuthenticator.hmacSHA256(key: r) { hash in
-                    secret.withUnsafeBytes { hash.update(bufferPointer: $0) }
-                }
-                code.withUnsafeBytes { code in
-                    for i in 0..<digestSize { share[i] = code[i] }
-                }
-                for i in 0..<r.count { share[digestSize + i] = r[i] }
+            secret.withUnsafeBytes { secret in
+                r.withUnsafeBytes { r in writeDigestShare(secret: secret, r: r, into: UnsafeMutableRawPointer(share.baseAddress!)) }
             }
             initialized = digestSize + r.count
         }
     }
 
+    /// Writes D || R (`digestSize` + r.count bytes) at `share`.
+    static func writeDigestShare(secret: UnsafeRawBufferPointer, r: UnsafeRawBufferPointer, into share: UnsafeMutableRawPointer) {
+        let code = MessageAuthenticator.hmacSHA256(key: r) { hash in hash.update(bufferPointer: secret) }
+        code.withUnsafeBytes { code in share.copyMemory(from: code.baseAddress!, byteCount: digestSize) }
+        if let rBase = r.baseAddress { (share + digestSize).copyMemory(from: rBase, byteCount: r.count) }
+    }
+
     /// Whether the digest share D || R matches the secret, compared in constant time and
     /// without copying R out of the share.
     private static func digestVerifies(secret: [UInt8], digestShare: [UInt8]) -> Bool {
-        digestShare.withUnsafeBytes { share in
-            let code = MessageAuthenticator.hmacSHA256(key: UnsafeRawBufferPointer(rebasing: share[digestSize...])) { hash in
-                secret.withUnsafeBytes { hash.update(bufferPointer: $0) }
-            }
-            return code.withUnsafeBytes { code in
-                var difference: UInt8 = 0
-                for i in 0..<digestSize { difference |= code[i] ^ share[i] }
-                return difference == 0
-            }
+        secret.withUnsafeBytes { secret in
+            digestShare.withUnsafeBytes { share in digestVerifies(secret: secret, digestShare: share) }
+        }
+    }
+
+    static func digestVerifies(secret: UnsafeRawBufferPointer, digestShare share: UnsafeRawBufferPointer) -> Bool {
+        let code = MessageAuthenticator.hmacSHA256(key: UnsafeRawBufferPointer(rebasing: share[digestSize...])) { hash in
+            hash.update(bufferPointer: secret)
+        }
+        return code.withUnsafeBytes { code in
+            var difference: UInt8 = 0
+            for i in 0..<digestSize { difference |= code[i] ^ share[i] }
+            return difference == 0
         }
     }
 }
