@@ -167,10 +167,15 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
     public let masterClientName: String
     public let masterSAEID: String
     public let slaveSAEID: String
-    /// 1...`KeyShareBatch.maxCount` shares with distinct key IDs.
-    public let shares: [BatchKeyShare]
     /// The packed form the shares travel in, when they do (`packed_shares` instead of `shares`).
     public let packed: PackedShares?
+    /// The list form, empty when the shares are packed.
+    private let listShares: [BatchKeyShare]
+
+    /// 1...`KeyShareBatch.maxCount` shares with distinct key IDs, one object each. Built from the
+    /// packed form on every call when the shares are packed: hot paths read `packed` instead.
+    public var shares: [BatchKeyShare] { packed?.shares ?? listShares }
+    public var shareCount: Int { packed?.keyIDs.count ?? listShares.count }
 
     /// `packed`: send the shares in the packed form (to a hub that has the extension) when they
     /// have one (`PackedShares.init?(_:)`); otherwise, and by default, as a list.
@@ -178,16 +183,18 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
         self.masterClientName = masterClientName
         self.masterSAEID = masterSAEID
         self.slaveSAEID = slaveSAEID
-        self.shares = shares
-        self.packed = packed ? PackedShares(shares) : nil
+        let form = packed ? PackedShares(shares) : nil
+        self.packed = form
+        self.listShares = form == nil ? shares : []
     }
 
-    init(masterClientName: String, masterSAEID: String, slaveSAEID: String, packed: PackedShares) {
+    /// The shares in the packed form, as a sender that built them packed has them.
+    public init(masterClientName: String, masterSAEID: String, slaveSAEID: String, packed: PackedShares) {
         self.masterClientName = masterClientName
         self.masterSAEID = masterSAEID
         self.slaveSAEID = slaveSAEID
-        self.shares = packed.shares
         self.packed = packed
+        self.listShares = []
     }
 
     enum CodingKeys: String, CodingKey {
@@ -203,12 +210,13 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
         masterClientName = try container.decode(String.self, forKey: .masterClientName)
         masterSAEID = try container.decode(String.self, forKey: .masterSAEID)
         slaveSAEID = try container.decode(String.self, forKey: .slaveSAEID)
-        guard let (shares, packed) = try container.decodeSharesIfPresent(list: .shares, packed: .packed) else {
+        guard let (list, packed) = try container.decodeSharesIfPresent(list: .shares, packed: .packed) else {
             throw DecodingError.keyNotFound(CodingKeys.shares, .init(codingPath: container.codingPath, debugDescription: "no shares"))
         }
-        self.shares = shares
+        self.listShares = list
         self.packed = packed
-        try container.checkBatch(shares.map(\.userKeyID), forKey: .shares)
+        // A packed form checked its key IDs when it was read.
+        if packed == nil { try container.checkBatch(list.map { $0.userKeyID }, forKey: .shares) }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -216,7 +224,7 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
         try container.encode(masterClientName, forKey: .masterClientName)
         try container.encode(masterSAEID, forKey: .masterSAEID)
         try container.encode(slaveSAEID, forKey: .slaveSAEID)
-        try container.encodeShares(shares, packed: packed, list: .shares, packedKey: .packed)
+        try container.encodeShares(listShares, packed: packed, list: .shares, packedKey: .packed)
     }
 }
 
@@ -279,18 +287,23 @@ public struct FetchKeySharesRequest: WireMessage, Hashable {
 /// Answer to `POST key-shares/fetch`: the shares the hub holds for the requested keys, in request
 /// order; keys the hub does not hold are left out (the client rebuilds those from other hubs).
 public struct FetchKeySharesResponse: WireMessage, Hashable {
-    public let shares: [BatchKeyShare]
     /// The packed form the shares travel in, when they do (as `PostKeySharesRequest.packed`).
     public let packed: PackedShares?
+    /// The list form, empty when the shares are packed.
+    private let listShares: [BatchKeyShare]
+
+    /// One object per share, built from the packed form on every call when the shares are packed.
+    public var shares: [BatchKeyShare] { packed?.shares ?? listShares }
 
     public init(shares: [BatchKeyShare], packed: Bool = false) {
-        self.shares = shares
-        self.packed = packed ? PackedShares(shares) : nil
+        let form = packed ? PackedShares(shares) : nil
+        self.packed = form
+        self.listShares = form == nil ? shares : []
     }
 
-    init(packed: PackedShares) {
-        self.shares = packed.shares
+    public init(packed: PackedShares) {
         self.packed = packed
+        self.listShares = []
     }
 
     enum CodingKeys: String, CodingKey {
@@ -300,19 +313,19 @@ public struct FetchKeySharesResponse: WireMessage, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let (shares, packed) = try container.decodeSharesIfPresent(list: .shares, packed: .packed) else {
+        guard let (list, packed) = try container.decodeSharesIfPresent(list: .shares, packed: .packed) else {
             throw DecodingError.keyNotFound(CodingKeys.shares, .init(codingPath: container.codingPath, debugDescription: "no shares"))
         }
-        self.shares = shares
+        self.listShares = list
         self.packed = packed
-        if let problem = Self.problem(shares.map(\.userKeyID)) {
+        if packed == nil, let problem = Self.problem(list.map { $0.userKeyID }) {
             throw DecodingError.dataCorruptedError(forKey: .shares, in: container, debugDescription: problem)
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeShares(shares, packed: packed, list: .shares, packedKey: .packed)
+        try container.encodeShares(listShares, packed: packed, list: .shares, packedKey: .packed)
     }
 
     /// What is wrong with the key IDs of an answer's shares, if anything: at most
@@ -328,14 +341,13 @@ public struct FetchKeySharesResponse: WireMessage, Hashable {
 
 extension KeyedDecodingContainer {
     /// A message's shares, from its list member or its packed member (one or the other, never
-    /// both); nil when it has neither.
-    func decodeSharesIfPresent(list: Key, packed: Key) throws -> (shares: [BatchKeyShare], packed: PackedShares?)? {
+    /// both; the list is empty when they are packed); nil when it has neither.
+    func decodeSharesIfPresent(list: Key, packed: Key) throws -> (list: [BatchKeyShare], packed: PackedShares?)? {
         if contains(packed) {
             guard !contains(list) else {
                 throw DecodingError.dataCorruptedError(forKey: packed, in: self, debugDescription: "shares both as a list and packed")
             }
-            let form = try decode(PackedShares.self, forKey: packed)
-            return (form.shares, form)
+            return ([], try decode(PackedShares.self, forKey: packed))
         }
         guard contains(list) else { return nil }
         return (try decode([BatchKeyShare].self, forKey: list), nil)
@@ -401,7 +413,7 @@ extension PostKeySharesRequest: DirectWireMessage {
         writer.string(masterClientName)
         writer.saePair(master: masterSAEID, slave: slaveSAEID)
         writer.raw(",")
-        writer.shares(shares, packed: packed)
+        writer.shares(listShares, packed: packed)
         writer.raw("}")
     }
 
@@ -453,7 +465,7 @@ extension FetchKeySharesRequest: DirectWireMessage {
 extension FetchKeySharesResponse: DirectWireMessage {
     func write(to writer: inout WireWriter) {
         writer.raw("{")
-        writer.shares(shares, packed: packed)
+        writer.shares(listShares, packed: packed)
         writer.raw("}")
     }
 

@@ -35,7 +35,7 @@ public struct PostKeySharesMultiRequest: WireMessage, Hashable {
         masterClientName = try container.decode(String.self, forKey: .masterClientName)
         messages = try container.decode([PostKeySharesRequest].self, forKey: .messages)
         if let problem = Self.problem(client: masterClientName, clients: messages.map(\.masterClientName),
-                                      counts: messages.map(\.shares.count)) {
+                                      counts: messages.map { $0.shareCount }) {
             throw DecodingError.dataCorruptedError(forKey: .messages, in: container, debugDescription: problem)
         }
     }
@@ -89,23 +89,28 @@ public struct KeySharesOutcome: WireMessage, Hashable {
     public let status: Int
     /// Present exactly when `status` is not 200.
     public let error: ErrorResponse?
-    /// A fetch's shares (status 200); absent in a post's outcomes.
-    public let shares: [BatchKeyShare]?
     /// The packed form the shares travel in, when they do (as `FetchKeySharesResponse.packed`).
     public let packed: PackedShares?
+    /// The list form; nil when the shares are packed, and in a post's outcomes.
+    private let listShares: [BatchKeyShare]?
+
+    /// A fetch's shares (status 200); absent in a post's outcomes. Built from the packed form on
+    /// every call when the shares are packed.
+    public var shares: [BatchKeyShare]? { packed?.shares ?? listShares }
 
     public init(status: Int, error: ErrorResponse? = nil, shares: [BatchKeyShare]? = nil, packed: Bool = false) {
         self.status = status
         self.error = error
-        self.shares = shares
-        self.packed = packed ? shares.flatMap(PackedShares.init) : nil
+        let form = packed ? shares.flatMap(PackedShares.init) : nil
+        self.packed = form
+        self.listShares = form == nil ? shares : nil
     }
 
-    init(packed: PackedShares) {
+    public init(packed: PackedShares) {
         self.status = 200
         self.error = nil
-        self.shares = packed.shares
         self.packed = packed
+        self.listShares = nil
     }
 
     public static let accepted = KeySharesOutcome(status: 200)
@@ -124,13 +129,13 @@ public struct KeySharesOutcome: WireMessage, Hashable {
         status = try container.decodeInteger(forKey: .status, in: 200...599)
         error = try container.decodeIfPresent(ErrorResponse.self, forKey: .error)
         let found = try container.decodeSharesIfPresent(list: .shares, packed: .packed)
-        shares = found?.shares
         packed = found?.packed
+        listShares = packed == nil ? found?.list : nil
         guard (status == 200) == (error == nil) else {
             throw DecodingError.dataCorruptedError(forKey: .error, in: container,
                                                    debugDescription: "an error body goes with a status other than 200, and only then")
         }
-        if let shares, let problem = FetchKeySharesResponse.problem(shares.map(\.userKeyID)) {
+        if let listShares, let problem = FetchKeySharesResponse.problem(listShares.map { $0.userKeyID }) {
             throw DecodingError.dataCorruptedError(forKey: .shares, in: container, debugDescription: problem)
         }
     }
@@ -139,7 +144,7 @@ public struct KeySharesOutcome: WireMessage, Hashable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(status, forKey: .status)
         try container.encodeIfPresent(error, forKey: .error)
-        if let shares { try container.encodeShares(shares, packed: packed, list: .shares, packedKey: .packed) }
+        if packed != nil || listShares != nil { try container.encodeShares(listShares ?? [], packed: packed, list: .shares, packedKey: .packed) }
     }
 }
 
@@ -177,7 +182,7 @@ extension PostKeySharesMultiRequest: DirectWireMessage, DirectBytesMessage {
     init?(direct value: JSONValue) {
         guard let object = value.directObject, let client = object["master_client_name"]?.directString,
               let messages = object["messages"]?.directList(of: PostKeySharesRequest.self),
-              Self.problem(client: client, clients: messages.map(\.masterClientName), counts: messages.map(\.shares.count)) == nil
+              Self.problem(client: client, clients: messages.map(\.masterClientName), counts: messages.map { $0.shareCount }) == nil
         else { return nil }
         self.init(masterClientName: client, messages: messages)
     }
@@ -190,7 +195,7 @@ extension PostKeySharesMultiRequest: DirectWireMessage, DirectBytesMessage {
                 if key.isKey("messages") { return messages.fill(reader.array(limit: KeyShareMulti.maxMessages, PostKeySharesRequest.read)) }
                 return false
             }), let client, let messages,
-                  Self.problem(client: client, clients: messages.map(\.masterClientName), counts: messages.map(\.shares.count)) == nil
+                  Self.problem(client: client, clients: messages.map(\.masterClientName), counts: messages.map { $0.shareCount }) == nil
             else { return nil }
             return PostKeySharesMultiRequest(masterClientName: client, messages: messages)
         }) else { return nil }
@@ -243,9 +248,9 @@ extension KeySharesOutcome: DirectWireEncodable {
             writer.raw(",\"error\":")
             writer.value(.object(["message": .string(error.message), "details": error.details.map(JSONValue.object) ?? .null]))
         }
-        if let shares {
+        if packed != nil || listShares != nil {
             writer.raw(",")
-            writer.shares(shares, packed: packed)
+            writer.shares(listShares ?? [], packed: packed)
         }
         writer.raw("}")
     }
