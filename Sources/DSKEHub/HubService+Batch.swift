@@ -13,13 +13,13 @@ extension HubService {
             guard case .object(let object) = value else { return [] }
             return Self.namedShares(in: object)
         }
-        let pending = try await store(client: client, message)
+        let stored = try await store(client: client, message)
         do {
             let response = try await signedResponse(client: client, body: WireCoding.nullBody)
-            logger.debug("\(pending.count) shares from \(client)")
+            logger.debug("\(message.shareCount) shares from \(client)")
             return response
         } catch {
-            await shares.discard(pending.map(\.keyID))
+            await shares.discard(stored)
             throw error
         }
     }
@@ -56,22 +56,57 @@ extension HubService {
         return Array(elements.prefix(KeyShareBatch.maxCount))
     }
 
-    /// One batch of shares: pads taken, pair checked, shares stored (all or none).
-    func store(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [PendingShare] {
-        let opened = try await openShares(client: client, message.shares)
+    /// One batch message: pads taken, pair checked, shares stored (all or none). A packed message
+    /// becomes one `PendingBatch`; a list, one per share (its shares may differ in index or size).
+    func store(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [PendingBatch] {
+        let pads = try await takePads(client: client, message)
         let slaveClient: String
         do {
             slaveClient = try await self.slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
         } catch {
-            for value in opened { value.wipe() }
+            for pad in pads { SecretBytes.wipe(pad) }
             throw error
         }
-        let pending = zip(message.shares, opened).map { share, value in
-            PendingShare(keyID: share.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
-                         slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: share.shareIndex, value: value)
+        var batches: [PendingBatch] = []
+        func open(_ keyIDs: [UUID], index: Int, encrypted: [UInt8], pad: [UInt8]) {
+            if let batch = PendingBatch(keyIDs: keyIDs, masterClient: client, masterSAE: message.masterSAEID,
+                                        slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: index,
+                                        encrypted: encrypted, pad: pad) { batches.append(batch) }
         }
-        try await shares.add(pending)
-        return pending
+        if let packed = message.packed {
+            open(packed.keyIDs, index: packed.shareIndex, encrypted: packed.values, pad: pads[0])
+        } else {
+            for (share, pad) in zip(message.shares, pads) {
+                open([share.userKeyID], index: share.shareIndex, encrypted: share.encryptedShareValue, pad: pad)
+            }
+        }
+        // The readers check every pad against its share, so this is a second line only.
+        guard batches.count == pads.count else { throw .badRequest("A share and its pad differ in length.") }
+        try await shares.add(batches)
+        return batches
+    }
+
+    /// Takes every pad of a batch message from the client-owned pool: the packed form's one
+    /// allocation, or each share's (with one merged take, `NodeStore.take(peer:allocations:)`).
+    /// Every pad is taken even when one is refused, so both copies of the pool agree on what is
+    /// used; then the first failure is thrown.
+    func takePads(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [[UInt8]] {
+        if let packed = message.packed { return [try await takePad(client: client, allocation: packed.allocation)] }
+        let taken = await store.take(peer: client, allocations: message.shares.map { $0.encryptionKeyAllocation })
+        var pads: [[UInt8]] = []
+        pads.reserveCapacity(taken.count)
+        var refusal: PSRDError?
+        for result in taken {
+            switch result {
+            case .success(let pad): pads.append(pad)
+            case .failure(let error): refusal = refusal ?? error
+            }
+        }
+        if let refusal {
+            for pad in pads { SecretBytes.wipe(pad) }
+            throw ServiceError.fromPeerPool(refusal)
+        }
+        return pads
     }
 
     /// `POST key-shares/fetch`: the shares held for the listed keys, in request order, each under
@@ -84,83 +119,111 @@ extension HubService {
         guard !claimed.isEmpty else {
             throw ServiceError.notFound("Unknown key IDs.", details: ["count": .number(JSONNumber(message.keyIDs.count))])
         }
-        return try await deliver(claimed, to: client) { FetchKeySharesResponse(shares: $0, packed: message.packed) }
+        return try await deliver([claimed], packed: [message.packed], to: client) { FetchKeySharesResponse($0[0]) }
     }
 
-    /// Seals the claimed shares for `client` (pads from one allocation when it can) and signs the
-    /// answer `answer` builds from them. The shares are wiped once the answer is signed, or put
-    /// back when it cannot be built (the hub's own pool ran dry): delivered once, or not at all.
-    func deliver<Answer: WireMessage>(_ claimed: [PendingShare], to client: String,
-                                      answer: ([BatchKeyShare]) -> Answer) async throws -> Response {
+    /// Seals each group of claimed shares for `client` (packed where `packed` asks and the group
+    /// has a packed form) and signs the answer `answer` builds from them. The shares are wiped
+    /// once the answer is signed, or put back when it cannot be built (the hub's own pool ran
+    /// dry): delivered once, or not at all.
+    func deliver<Answer: WireMessage>(_ groups: [[PendingShare]], packed: [Bool], to client: String,
+                                      answer: ([SealedShares]) -> Answer) async throws -> Response {
         do {
-            let sealed = claimed.isEmpty ? [] : try await sealShares(client: client, claimed)
+            let sealed = try await sealShares(client: client, groups, packed: packed)
             let response = try await signedResponse(client: client, body: WireCoding.encode(answer(sealed)))
-            for share in claimed { share.wipe() }
-            logger.debug("\(claimed.count) shares delivered to \(client)")
+            var count = 0
+            for group in groups {
+                for share in group { share.wipe() }
+                count += group.count
+            }
+            logger.debug("\(count) shares delivered to \(client)")
             return response
         } catch {
-            await shares.restore(claimed)
+            await shares.restore(groups.flatMap { $0 })
             throw error
         }
     }
 
-    /// Takes every pad of a batch (normally with one merged take, `NodeStore.take(peer:allocations:)`).
-    /// Every pad is taken even when one is refused, so both copies of the pool agree on what is
-    /// used; then the first failure is thrown.
-    func openShares(client: String, _ shares: [BatchKeyShare]) async throws(ServiceError) -> [SecretBytes] {
-        let pads = await store.take(peer: client, allocations: shares.map(\.encryptionKeyAllocation))
-        var opened: [SecretBytes] = []
-        opened.reserveCapacity(shares.count)
-        for (share, pad) in zip(shares, pads) {
-            switch pad {
-            case .success(let bytes):
-                opened.append(SecretBytes(OneTimePad.applyAndWipe(pad: bytes, to: share.encryptedShareValue)))
-            case .failure(let error):
-                for value in opened { value.wipe() }
-                throw ServiceError.fromPeerPool(error)
-            }
-        }
-        return opened
-    }
-
-    /// Encrypts each share under its own pad, all cut from one allocation of the hub's own pool
-    /// when it can be (one store call instead of one per share).
-    func sealShares(client: String, _ shares: [PendingShare]) async throws(ServiceError) -> [BatchKeyShare] {
-        let sizes = shares.map { $0.value.count }
-        let total = sizes.reduce(0, +)
-        var pieces: [(Allocation, [UInt8])]?
-        // Wiped once every share is sealed, not before: a piece cut from all of it is the same
-        // buffer (an Array of a whole-array slice shares its storage).
+    /// Encrypts the groups' shares under pads cut from one allocation of the hub's own pool when
+    /// it can be (one store call for them all): a group asked for packed, of one share index and
+    /// one size, becomes one `PackedShares` over its whole cut; any other group, a list with a
+    /// pad per share.
+    func sealShares(client: String, _ groups: [[PendingShare]], packed: [Bool]) async throws(ServiceError) -> [SealedShares] {
+        let groupSizes = groups.map { group in group.reduce(0) { $0 + $1.size } }
+        let total = groupSizes.reduce(0, +)
+        guard total > 0 else { return groups.map { _ in .list([]) } }
+        // Wiped once every share is sealed, not before: every cut is read from it.
         var whole: [UInt8] = []
         defer { SecretBytes.wipe(whole) }
+        let cuts: [Allocation?]
         do {
             let (allocation, pad) = try await store.allocate(peer: client, size: total)
             whole = pad
-            let slices = try allocation.slices(sizes: sizes)
-            var offset = 0
-            pieces = zip(slices, sizes).map { piece, size in
-                defer { offset += size }
-                return (piece, Array(pad[offset..<(offset + size)]))
-            }
+            // An empty group (an inner request that found no share) gets no cut.
+            var pieces = try allocation.slices(sizes: groupSizes.filter { $0 > 0 })[...]
+            cuts = groupSizes.map { $0 > 0 ? pieces.popFirst() : nil }
         } catch .exhausted(let requested, let available) {
             throw ServiceError.psrdExhausted("\(requested) bytes needed, \(available) available")
         } catch {
-            // Too large for one allocation, or too fragmented: one pad at a time.
-            pieces = nil
-        }
-        var sealed: [BatchKeyShare] = []
-        sealed.reserveCapacity(shares.count)
-        for (i, share) in shares.enumerated() {
-            let (allocation, encrypted): (Allocation, [UInt8])
-            if let pieces {
-                allocation = pieces[i].0
-                encrypted = share.value.withBytes { OneTimePad.applyAndWipe(pad: pieces[i].1, to: $0) }
-            } else {
-                (allocation, encrypted) = try await sealShare(client: client, share: share)
+            // Too large for one allocation, or too fragmented: one pad per share.
+            var sealed: [SealedShares] = []
+            for group in groups {
+                var list: [BatchKeyShare] = []
+                for share in group {
+                    let (allocation, encrypted) = try await sealShare(client: client, share: share)
+                    list.append(BatchKeyShare(userKeyID: share.keyID, shareIndex: share.shareIndex,
+                                              encryptionKeyAllocation: allocation, encryptedShareValue: encrypted))
+                }
+                sealed.append(.list(list))
             }
-            sealed.append(BatchKeyShare(userKeyID: share.keyID, shareIndex: share.shareIndex,
-                                        encryptionKeyAllocation: allocation, encryptedShareValue: encrypted))
+            return sealed
+        }
+        var sealed: [SealedShares] = []
+        sealed.reserveCapacity(groups.count)
+        var offset = 0
+        for (g, group) in groups.enumerated() {
+            guard let cut = cuts[g] else {
+                sealed.append(.list([]))
+                continue
+            }
+            let encrypted = Self.encrypt(group, with: whole, from: offset)
+            offset += groupSizes[g]
+            if packed[g], let first = group.first,
+               group.allSatisfy({ $0.shareIndex == first.shareIndex && $0.size == first.size }),
+               let form = PackedShares(shareIndex: first.shareIndex, keyIDs: group.map { $0.keyID }, allocation: cut,
+                                       values: encrypted) {
+                sealed.append(.packed(form))
+                continue
+            }
+            let pieces: [Allocation]
+            do {
+                pieces = try cut.slices(sizes: group.map { $0.size })
+            } catch {
+                throw ServiceError.internalError("cutting a fresh allocation: \(error)")
+            }
+            var start = 0
+            sealed.append(.list(group.indices.map { i in
+                defer { start += group[i].size }
+                return BatchKeyShare(userKeyID: group[i].keyID, shareIndex: group[i].shareIndex, encryptionKeyAllocation: pieces[i],
+                                     encryptedShareValue: Array(encrypted[start..<(start + group[i].size)]))
+            }))
         }
         return sealed
+    }
+
+    /// The group's shares one after the other, each XOR the pad bytes at `offset` onwards.
+    static func encrypt(_ group: [PendingShare], with pad: [UInt8], from offset: Int) -> [UInt8] {
+        let size = group.reduce(0) { $0 + $1.size }
+        return [UInt8](unsafeUninitializedCapacity: size) { output, initialized in
+            pad.withUnsafeBufferPointer { pad in
+                var at = 0
+                for share in group {
+                    let value = share.value
+                    for i in 0..<value.count { output[at + i] = value[i] ^ pad[offset + at + i] }
+                    at += value.count
+                }
+            }
+            initialized = size
+        }
     }
 }

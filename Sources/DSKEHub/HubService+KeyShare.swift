@@ -19,19 +19,26 @@ extension HubService {
             await takeNamedPads(client: client, in: [value])
             throw error
         }
-        let share = try await openShare(client: client, allocation: message.encryptionKeyAllocation,
-                                        encrypted: message.encryptedShareValue)
-        let slaveClient = try await slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
-        let pending = PendingShare(keyID: message.userKeyID, masterClient: client, masterSAE: message.masterSAEID,
-                                   slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: message.shareIndex,
-                                   value: share)
-        try await shares.add([pending])
+        let pad = try await takePad(client: client, allocation: message.encryptionKeyAllocation)
+        let slaveClient: String
+        do {
+            slaveClient = try await self.slaveClient(master: client, masterSAE: message.masterSAEID, slaveSAE: message.slaveSAEID)
+        } catch {
+            SecretBytes.wipe(pad)
+            throw error
+        }
+        guard let batch = PendingBatch(keyIDs: [message.userKeyID], masterClient: client, masterSAE: message.masterSAEID,
+                                       slaveSAE: message.slaveSAEID, slaveClient: slaveClient, shareIndex: message.shareIndex,
+                                       encrypted: message.encryptedShareValue, pad: pad) else {
+            throw ServiceError.badRequest("A share and its pad differ in length.")
+        }
+        try await shares.add([batch])
         do {
             let response = try await signedResponse(client: client, body: WireCoding.nullBody)
             logger.debug("share \(message.shareIndex) of key \(message.userKeyID.lowercased) from \(client) for \(slaveClient)")
             return response
         } catch {
-            await shares.discard([message.userKeyID])
+            await shares.discard([batch])
             throw error
         }
     }

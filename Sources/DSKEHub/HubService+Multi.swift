@@ -14,11 +14,10 @@ extension HubService {
         let (client, message) = try await readSignedBody(PostKeySharesMultiRequest.self, request, context, limit: KeyShareBatch.bodyLimit,
                                                          sender: "master_client_name", \.masterClientName, namedShares: Self.innerShares)
         var outcomes: [KeySharesOutcome] = []
-        var stored: [[PendingShare]] = []
+        var stored: [PendingBatch] = []
         for inner in message.messages {
             do throws(ServiceError) {
-                let pending = try await store(client: client, inner)
-                stored.append(pending)
+                stored += try await store(client: client, inner)
                 outcomes.append(.accepted)
             } catch {
                 outcomes.append(Self.outcome(error))
@@ -27,7 +26,7 @@ extension HubService {
         do {
             return try await signedResponse(client: client, body: WireCoding.encode(KeySharesMultiResponse(outcomes: outcomes)))
         } catch {
-            for pending in stored { await shares.discard(pending.map(\.keyID)) }
+            await shares.discard(stored)
             throw error
         }
     }
@@ -49,17 +48,11 @@ extension HubService {
                 claims.append(.failure(error))
             }
         }
-        let claimed = claims.flatMap { (try? $0.get()) ?? [] }
-        return try await deliver(claimed, to: client) { sealed in
-            var rest = sealed[...]
-            return KeySharesMultiResponse(outcomes: zip(claims, message.requests).map { claim, inner in
-                switch claim {
-                case .success(let held):
-                    defer { rest = rest.dropFirst(held.count) }
-                    return KeySharesOutcome(status: 200, shares: Array(rest.prefix(held.count)), packed: inner.packed)
-                case .failure(let error):
-                    return Self.outcome(error)
-                }
+        let groups = claims.map { claim in (try? claim.get()) ?? [] }
+        return try await deliver(groups, packed: message.requests.map { $0.packed }, to: client) { sealed in
+            KeySharesMultiResponse(outcomes: zip(claims, sealed).map { claim, sealed in
+                if case .failure(let error) = claim { return Self.outcome(error) }
+                return KeySharesOutcome(sealed)
             })
         }
     }

@@ -141,15 +141,13 @@ struct HubService: NodeService {
         return JSONResponse.signed(bytes: body, signature: signature)
     }
 
-    /// Takes the pad a client named and removes it from the share.
-    func openShare(client: String, allocation: Allocation, encrypted: [UInt8]) async throws(ServiceError) -> SecretBytes {
-        let pad: [UInt8]
+    /// Takes the pad a client named from the client-owned pool.
+    func takePad(client: String, allocation: Allocation) async throws(ServiceError) -> [UInt8] {
         do {
-            pad = try await store.take(peer: client, allocation: allocation)
+            return try await store.take(peer: client, allocation: allocation)
         } catch {
             throw ServiceError.fromPeerPool(error)
         }
-        return SecretBytes(OneTimePad.applyAndWipe(pad: pad, to: encrypted))
     }
 
     /// Encrypts a share for `client` with a fresh pad from the hub's own pool.
@@ -157,11 +155,12 @@ struct HubService: NodeService {
         let allocation: Allocation
         let pad: [UInt8]
         do {
-            (allocation, pad) = try await store.allocate(peer: client, size: share.value.count)
+            (allocation, pad) = try await store.allocate(peer: client, size: share.size)
         } catch {
             throw ServiceError.fromOwnPool(error)
         }
-        return (allocation, share.value.withBytes { OneTimePad.applyAndWipe(pad: pad, to: $0) })
+        defer { SecretBytes.wipe(pad) }
+        return (allocation, Self.encrypt([share], with: pad, from: 0))
     }
 
     /// Checks the pair a share is for: the master SAE must be one `client` registered, the slave

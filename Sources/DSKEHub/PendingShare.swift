@@ -1,37 +1,35 @@
 import DSKECore
 import Foundation
 
-/// A key share a hub holds between the master client's POST and the slave client's GET.
-///
-/// The plaintext share lives only in memory, by design: nothing of a key is ever written to the
-/// hub's disk, so a seized hub reveals no past key. The price is that a hub restart loses the
-/// shares in flight; the k-of-n threshold covers that (the responder rebuilds the key from the
-/// other hubs, or the encryptor asks for a fresh key).
+/// One share a hub holds between the master client's POST and the slave client's GET: a position
+/// in its `PendingBatch`, which carries the pair, the index and the bytes.
 struct PendingShare: Sendable {
-    let keyID: UUID
-    let masterClient: String
-    let masterSAE: String
-    let slaveSAE: String
-    /// The client that served `slaveSAE` when the share was posted: the only one that may fetch it.
-    let slaveClient: String
-    let shareIndex: Int
-    /// Secret: never logged, never persisted.
-    let value: SecretBytes
+    let batch: PendingBatch
+    let position: Int
 
+    /// A share alone, its value already open (tests); the value must not be empty.
     init(keyID: UUID, masterClient: String, masterSAE: String, slaveSAE: String, slaveClient: String,
-         shareIndex: Int, value: SecretBytes) {
-        self.keyID = keyID
-        self.masterClient = masterClient
-        self.masterSAE = masterSAE
-        self.slaveSAE = slaveSAE
-        self.slaveClient = slaveClient
-        self.shareIndex = shareIndex
-        self.value = value
-        self.expiresAt = ContinuousClock.now
+         shareIndex: Int, value: [UInt8]) {
+        self.init(batch: PendingBatch(keyID: keyID, masterClient: masterClient, masterSAE: masterSAE, slaveSAE: slaveSAE,
+                                      slaveClient: slaveClient, shareIndex: shareIndex, value: value)!, position: 0)
     }
-    /// Set by `ShareStore.add`.
-    var expiresAt: ContinuousClock.Instant
 
-    /// Overwrites the share's bytes before it is dropped, so the heap does not keep it.
-    func wipe() { value.wipe() }
+    init(batch: PendingBatch, position: Int) {
+        self.batch = batch
+        self.position = position
+    }
+
+    var keyID: UUID { batch.keyIDs[position] }
+    var masterClient: String { batch.masterClient }
+    var masterSAE: String { batch.masterSAE }
+    var slaveSAE: String { batch.slaveSAE }
+    var slaveClient: String { batch.slaveClient }
+    var shareIndex: Int { batch.shareIndex }
+    var size: Int { batch.shareSize }
+
+    /// The share's bytes (secret): valid while the caller holds the share and has not wiped it.
+    var value: UnsafeBufferPointer<UInt8> { batch.value(at: position) }
+
+    /// Overwrites the share's bytes once delivered or dropped, so the heap does not keep them.
+    func wipe() { batch.wipe(at: position) }
 }

@@ -2,12 +2,14 @@ import DSKECore
 import DSKEService
 import Foundation
 
-/// The shares a hub holds, in memory only (see `PendingShare` for why), with the checks the
+/// The shares a hub holds, in memory only (see `PendingBatch` for why), with the checks the
 /// reference lacks: one share per key ID, only the client serving the slave SAE named at POST
 /// time may take it, taking it removes it, and unclaimed shares expire.
 ///
 /// Claims are all-or-nothing and atomic (one actor call), so two concurrent fetches can never
 /// both receive the same share; a claim whose answer cannot be built is undone with `restore`.
+/// Shares are held by batch (`PendingBatch`, one per posted message): the index maps each key ID
+/// to its batch and position, and expiry is tracked per batch.
 actor ShareStore {
     struct Counters: Sendable {
         var posted = 0
@@ -21,11 +23,14 @@ actor ShareStore {
     let capacity: Int
     private let now: @Sendable () -> ContinuousClock.Instant
     private var shares: [UUID: PendingShare] = [:]
-    /// Key IDs in the order they expire. Every share lives for the same `expiry` from its POST,
+    /// Batches in the order they expire. Every share lives for the same `expiry` from its POST,
     /// so posting order is expiry order and a purge only looks at the front: O(expired), not
-    /// O(held). Entries of shares delivered or deleted meanwhile are skipped when reached.
-    private var expiryQueue: [(id: UUID, expiresAt: ContinuousClock.Instant)] = []
+    /// O(held). Batches whose shares were all delivered or deleted meanwhile are skipped when
+    /// reached.
+    private var expiryQueue: [PendingBatch] = []
     private var queueHead = 0
+    /// Batches with at least one share held.
+    private var liveBatches = 0
     private(set) var counters = Counters()
 
     init(expiry: Duration, capacity: Int = 1_000_000,
@@ -40,40 +45,50 @@ actor ShareStore {
         return shares.count
     }
 
-    /// Stores all the shares or none: refused when a key ID is already held (a share is posted
-    /// once) or when the store is full.
-    func add(_ batch: [PendingShare]) throws(ServiceError) {
+    /// Stores every share of the batches or none: refused when a key ID is already held (a share
+    /// is posted once) or when the store is full.
+    func add(_ batches: [PendingBatch]) throws(ServiceError) {
         purgeExpired()
-        // `index(forKey:)`: a lookup that does not copy the held share out.
-        for share in batch where shares.index(forKey: share.keyID) != nil {
-            counters.refused += 1
-            throw .conflict("A share for this key ID is already held.", details: ["key_id": .string(share.keyID.lowercased)])
+        var count = 0
+        for batch in batches {
+            count += batch.keyIDs.count
+            for id in batch.keyIDs where shares.index(forKey: id) != nil {
+                counters.refused += 1
+                throw .conflict("A share for this key ID is already held.", details: ["key_id": .string(id.lowercased)])
+            }
         }
-        guard shares.count + batch.count <= capacity else {
+        guard shares.count + count <= capacity else {
             counters.refused += 1
             throw .unavailable("Too many pending shares.", details: ["capacity": .number(JSONNumber(capacity))])
         }
         // Stamped here, inside the actor, so the queue is in expiry order.
         let expiresAt = now() + expiry
-        for var share in batch {
-            share.expiresAt = expiresAt
-            shares[share.keyID] = share
-            expiryQueue.append((share.keyID, expiresAt))
+        for batch in batches {
+            batch.expiresAt = expiresAt
+            for position in batch.keyIDs.indices {
+                // A key ID twice in one call (two batches naming it) keeps the first.
+                guard shares.index(forKey: batch.keyIDs[position]) == nil else { continue }
+                shares[batch.keyIDs[position]] = PendingShare(batch: batch, position: position)
+                batch.held += 1
+            }
+            if batch.held > 0 {
+                liveBatches += 1
+                expiryQueue.append(batch)
+            }
         }
-        counters.posted += batch.count
+        counters.posted += count
         dropDeadEntriesIfMostlyDead()
     }
 
-    /// Entries still queued: for tests.
+    /// Batches still queued: for tests.
     var queuedEntries: Int { expiryQueue.count - queueHead }
 
     /// Most shares are claimed long before they expire, so without this the queue would hold an
-    /// entry for every share posted in the last `expiry` (at 100,000 keys in 5 minutes, 3 MB per
-    /// hub that no purge reaches). Rebuilt, O(queue), once dead entries outnumber live ones
-    /// twice over: amortised O(1) per share.
+    /// entry for every batch posted in the last `expiry`, long after its shares left. Rebuilt,
+    /// O(queue), once dead entries outnumber live ones twice over: amortised O(1) per batch.
     private func dropDeadEntriesIfMostlyDead() {
-        guard expiryQueue.count - queueHead > 2 * shares.count + 1024 else { return }
-        expiryQueue = expiryQueue[queueHead...].filter { entry in shares[entry.id]?.expiresAt == entry.expiresAt }
+        guard expiryQueue.count - queueHead > 2 * liveBatches + 1024 else { return }
+        expiryQueue = expiryQueue[queueHead...].filter { $0.held > 0 }
         queueHead = 0
     }
 
@@ -84,21 +99,39 @@ actor ShareStore {
         purgeExpired()
         var found: [PendingShare] = []
         found.reserveCapacity(keyIDs.count)
-        // Each share is taken out as it is checked (one hash per key, and the share is moved, not
-        // copied); a refusal puts back every share taken, so the claim stays all-or-nothing.
-        // The key IDs are distinct (every message that names several checks that).
+        // The batch whose pair was last checked: the shares of a batch share one pair.
+        var checked: PendingBatch?
+        // Each share is taken out as it is checked (one hash per key); a refusal puts back every
+        // share taken, so the claim stays all-or-nothing. The key IDs are distinct (every
+        // message that names several checks that).
         for id in keyIDs {
             guard let share = shares.removeValue(forKey: id) else { continue }
-            if let refusal = Self.refusal(of: share, client: client, masterSAE: masterSAE, slaveSAE: slaveSAE) {
-                shares[id] = share
-                for taken in found { shares[taken.keyID] = taken }
-                counters.refused += 1
-                throw refusal
+            if share.batch !== checked {
+                if let refusal = Self.refusal(of: share, client: client, masterSAE: masterSAE, slaveSAE: slaveSAE) {
+                    shares[id] = share
+                    for taken in found { shares[taken.keyID] = taken }
+                    counters.refused += 1
+                    throw refusal
+                }
+                checked = share.batch
             }
             found.append(share)
         }
+        for share in found { release(share.batch) }
         counters.delivered += found.count
         return found
+    }
+
+    /// One share of `batch` left the store.
+    private func release(_ batch: PendingBatch) {
+        batch.held -= 1
+        if batch.held == 0 { liveBatches -= 1 }
+    }
+
+    /// One share of `batch` came back.
+    private func retain(_ batch: PendingBatch) {
+        if batch.held == 0 { liveBatches += 1 }
+        batch.held += 1
     }
 
     /// Why `client` may not take `share` for this master/slave pair, if it may not.
@@ -117,16 +150,27 @@ actor ShareStore {
 
     /// Puts back shares whose delivery failed before an answer left (e.g. the hub's own pool ran
     /// dry), unless they expired meanwhile.
-    func restore(_ batch: [PendingShare]) {
+    func restore(_ claimed: [PendingShare]) {
         let current = now()
-        for share in batch {
+        for share in claimed {
             counters.delivered -= 1
-            if share.expiresAt > current, shares[share.keyID] == nil {
-                shares[share.keyID] = share
-            } else {
+            guard share.batch.expiresAt > current, shares[share.keyID] == nil else {
                 share.wipe()
+                continue
             }
+            // A batch with no share held may have left the queue; a share put back must expire.
+            if share.batch.held == 0 { requeue(share.batch) }
+            shares[share.keyID] = share
+            retain(share.batch)
         }
+    }
+
+    /// Queues again, in expiry order, a batch that `dropDeadEntriesIfMostlyDead` may have dropped.
+    /// O(queue), but rare: a restore follows a hub whose own pool ran dry.
+    private func requeue(_ batch: PendingBatch) {
+        let pending = expiryQueue[queueHead...]
+        guard !pending.contains(where: { $0 === batch }) else { return }
+        expiryQueue.insert(batch, at: pending.firstIndex { $0.expiresAt > batch.expiresAt } ?? expiryQueue.count)
     }
 
     /// Removes a share at the request of the client that posted it (a scatter that failed).
@@ -140,19 +184,26 @@ actor ShareStore {
             throw .notAllowed("Only the client that posted a share may delete it.",
                               details: ["client_name": .string(client), "key_id": .string(keyID.lowercased)])
         }
-        shares.removeValue(forKey: keyID)?.wipe()
+        drop(keyID)
         counters.deleted += 1
     }
 
     /// Forgets shares just added whose acknowledgement could not be produced (the poster will
     /// treat the POST as failed, so the hub must not keep them).
-    func discard(_ keyIDs: [UUID]) {
-        for id in keyIDs {
-            if let share = shares.removeValue(forKey: id) {
-                share.wipe()
+    func discard(_ batches: [PendingBatch]) {
+        for batch in batches {
+            for id in batch.keyIDs where shares[id]?.batch === batch {
+                drop(id)
                 counters.posted -= 1
             }
         }
+    }
+
+    /// Removes a held share and wipes it.
+    private func drop(_ keyID: UUID) {
+        guard let share = shares.removeValue(forKey: keyID) else { return }
+        share.wipe()
+        release(share.batch)
     }
 
     /// Drops expired shares; called on every access and by the hub's periodic sweep.
@@ -161,13 +212,13 @@ actor ShareStore {
         let current = now()
         var dropped = 0
         while queueHead < expiryQueue.count, expiryQueue[queueHead].expiresAt <= current {
-            let entry = expiryQueue[queueHead]
+            let batch = expiryQueue[queueHead]
             queueHead += 1
-            // Only the share this entry was queued for: a key ID posted again after delivery has
-            // its own, later entry.
-            if let share = shares[entry.id], share.expiresAt == entry.expiresAt {
-                shares[entry.id] = nil
-                share.wipe()
+            guard batch.held > 0 else { continue }
+            // Only this batch's shares: a key ID posted again after delivery belongs to its own,
+            // later batch.
+            for id in batch.keyIDs where shares[id]?.batch === batch {
+                drop(id)
                 dropped += 1
             }
         }

@@ -9,13 +9,13 @@ import Testing
 @Suite struct ShareStoreTests {
     func share(_ id: UUID = UUID(), slaveClient: String = "connie", value: [UInt8] = [1, 2, 3]) -> PendingShare {
         PendingShare(keyID: id, masterClient: "carol", masterSAE: "sam", slaveSAE: "sofia", slaveClient: slaveClient,
-                     shareIndex: 0, value: SecretBytes(value))
+                     shareIndex: 0, value: value)
     }
 
     @Test func aClaimTakesTheSharesAndARestorePutsThemBack() async throws {
         let store = ShareStore(expiry: .seconds(60))
         let a = share(), b = share()
-        try await store.add([a, b])
+        try await store.add([a, b].map(\.batch))
         let claimed = try await store.claim(keyIDs: [b.keyID, UUID(), a.keyID], client: "connie", masterSAE: "sam", slaveSAE: "sofia")
         #expect(claimed.map(\.keyID) == [b.keyID, a.keyID])
         #expect(await store.pendingCount == 0)
@@ -27,7 +27,7 @@ import Testing
     @Test func aRefusedClaimTakesNothing() async throws {
         let store = ShareStore(expiry: .seconds(60))
         let mine = share(), theirs = share(slaveClient: "curtis")
-        try await store.add([mine, theirs])
+        try await store.add([mine, theirs].map(\.batch))
         await #expect(throws: ServiceError.self) {
             _ = try await store.claim(keyIDs: [mine.keyID, theirs.keyID], client: "connie", masterSAE: "sam", slaveSAE: "sofia")
         }
@@ -37,9 +37,9 @@ import Testing
     @Test func addingIsAllOrNothing() async throws {
         let store = ShareStore(expiry: .seconds(60), capacity: 3)
         let held = share()
-        try await store.add([held])
-        await #expect(throws: ServiceError.self) { try await store.add([share(), share(held.keyID)]) }
-        await #expect(throws: ServiceError.self) { try await store.add([share(), share(), share()]) }
+        try await store.add([held].map(\.batch))
+        await #expect(throws: ServiceError.self) { try await store.add([share(), share(held.keyID)].map(\.batch)) }
+        await #expect(throws: ServiceError.self) { try await store.add([share(), share(), share()].map(\.batch)) }
         #expect(await store.pendingCount == 1)
     }
 
@@ -48,13 +48,13 @@ import Testing
         let store = ShareStore(expiry: .seconds(10), now: { clock.now() })
         let ids = (0..<100).map { _ in UUID() }
         for (i, id) in ids.enumerated() {
-            try await store.add([share(id)])
+            try await store.add([share(id)].map(\.batch))
             if i == 49 { clock.advance(.seconds(5)) }
         }
         // Deliver the first key, then post it again later.
         _ = try await store.claim(keyIDs: [ids[0]], client: "connie", masterSAE: "sam", slaveSAE: "sofia")
         clock.advance(.seconds(4))
-        try await store.add([share(ids[0])])
+        try await store.add([share(ids[0])].map(\.batch))
         clock.advance(.seconds(2))  // t = 11: the first 50 (posted at t = 0) are due
         #expect(await store.purgeExpired() == 49)
         #expect(await store.pendingCount == 51, "the re-posted key lives until t = 19")
@@ -70,10 +70,10 @@ import Testing
         let clock = Clock()
         let store = ShareStore(expiry: .seconds(300), now: { clock.now() })
         let kept = share()
-        try await store.add([kept])
+        try await store.add([kept].map(\.batch))
         for _ in 0..<100 {
             let batch = (0..<100).map { _ in share() }
-            try await store.add(batch)
+            try await store.add(batch.map(\.batch))
             _ = try await store.claim(keyIDs: batch.map(\.keyID), client: "connie", masterSAE: "sam", slaveSAE: "sofia")
         }
         // 10,001 posted, one held: the queue stays near its floor instead of 10,001 entries.
@@ -81,6 +81,76 @@ import Testing
         clock.advance(.seconds(301))
         #expect(await store.purgeExpired() == 1, "the share still held expires on time")
         #expect(await store.pendingCount == 0)
+    }
+
+    /// A batch posted as one message, with key IDs `ids` and share i holding bytes [i, i].
+    func batch(_ ids: [UUID], slaveClient: String = "connie") -> PendingBatch {
+        PendingBatch(keyIDs: ids, masterClient: "carol", masterSAE: "sam", slaveSAE: "sofia", slaveClient: slaveClient,
+                     shareIndex: 2, encrypted: ids.indices.flatMap { [UInt8($0), UInt8($0)] },
+                     pad: [UInt8](repeating: 0, count: 2 * ids.count))!
+    }
+
+    @Test func aBatchIsClaimedShareByShareAndItsRestExpires() async throws {
+        let clock = Clock()
+        let store = ShareStore(expiry: .seconds(10), now: { clock.now() })
+        let ids = (0..<5).map { _ in UUID() }
+        try await store.add([batch(ids)])
+        let claimed = try await store.claim(keyIDs: [ids[3], ids[1]], client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        #expect(claimed.map { Array($0.value) } == [[3, 3], [1, 1]])
+        #expect(claimed.map(\.shareIndex) == [2, 2])
+        claimed[0].wipe()
+        #expect(Array(claimed[0].value) == [0, 0])
+        #expect(Array(claimed[1].value) == [1, 1], "wiping one share leaves the others of its batch")
+        #expect(await store.pendingCount == 3)
+        clock.advance(.seconds(11))
+        #expect(await store.purgeExpired() == 3, "the shares still held expire, the claimed ones are not counted")
+        #expect(await store.counters.expired == 3)
+        #expect(Array(claimed[1].value) == [1, 1], "a claimed share is its claimer's until it wipes it")
+    }
+
+    @Test func aRefusalInABatchPutsBackEveryShareTaken() async throws {
+        let store = ShareStore(expiry: .seconds(60))
+        let mine = (0..<3).map { _ in UUID() }, theirs = [UUID()]
+        try await store.add([batch(mine), batch(theirs, slaveClient: "curtis")])
+        await #expect(throws: ServiceError.self) {
+            _ = try await store.claim(keyIDs: mine + theirs, client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        }
+        #expect(await store.pendingCount == 4)
+        let claimed = try await store.claim(keyIDs: mine, client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        #expect(claimed.map(\.keyID) == mine)
+    }
+
+    @Test func aRestoredBatchStillExpiresAfterItsEntryWasDropped() async throws {
+        let clock = Clock()
+        let store = ShareStore(expiry: .seconds(300), now: { clock.now() })
+        let ids = (0..<4).map { _ in UUID() }
+        try await store.add([batch(ids)])
+        let claimed = try await store.claim(keyIDs: ids, client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        // Enough delivered batches after it that the queue drops the entries of empty batches.
+        for _ in 0..<1100 {
+            let other = [UUID()]
+            try await store.add([batch(other)])
+            _ = try await store.claim(keyIDs: other, client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        }
+        #expect(await store.queuedEntries < 1100)
+        await store.restore(claimed)
+        #expect(await store.pendingCount == 4)
+        clock.advance(.seconds(301))
+        #expect(await store.purgeExpired() == 4, "the restored shares expire on time")
+        #expect(await store.pendingCount == 0)
+    }
+
+    @Test func discardForgetsOnlyTheBatchJustAdded() async throws {
+        let store = ShareStore(expiry: .seconds(60))
+        let ids = [UUID(), UUID()]
+        let first = batch(ids)
+        try await store.add([first])
+        _ = try await store.claim(keyIDs: [ids[0]], client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+        let again = batch([ids[0]])
+        try await store.add([again])
+        await store.discard([first])
+        #expect(await store.pendingCount == 1, "the key ID posted again belongs to its own batch")
+        #expect(await store.counters.posted == 2)
     }
 
     @Test func wipingReachesEveryCopy() {
