@@ -156,13 +156,19 @@ struct NetworkBench: AsyncParsableCommand {
                 BenchSupport.report("network_psrd_per_key_byte_batch128_\(client)", used / batchKeyBytes, "B/B")
             }
 
-            let perTask = 50
-            let parallelBatchStart = ContinuousClock.now
-            try await BenchSupport.concurrently(8) { index in for _ in 0..<perTask { _ = try await http.pair(index: index, number: 128) } }
-            let parallelBatchSeconds = (ContinuousClock.now - parallelBatchStart) / .seconds(1)
-            BenchSupport.report("network_keys_per_s_batch128_8_parallel", Double(8 * perTask * 128) / parallelBatchSeconds, "keys/s")
-            cpu = reportCPU(network, since: cpu, phase: "batch128_8_parallel", pairs: 8 * perTask)
-            keysDelivered += 8 * perTask * 128
+            // 400 batch pairs by 8 requests at once (one per encryptor pair), then by 32 (four per
+            // pair): a KME serving many encryptors sees the second.
+            for tasks in [8, 32] {
+                let perTask = 400 / tasks
+                let parallelBatchStart = ContinuousClock.now
+                try await BenchSupport.concurrently(tasks) { task in
+                    for _ in 0..<perTask { _ = try await http.pair(index: (task - 1) % 8 + 1, number: 128) }
+                }
+                let parallelBatchSeconds = (ContinuousClock.now - parallelBatchStart) / .seconds(1)
+                BenchSupport.report("network_keys_per_s_batch128_\(tasks)_parallel", Double(tasks * perTask * 128) / parallelBatchSeconds, "keys/s")
+                cpu = reportCPU(network, since: cpu, phase: "batch128_\(tasks)_parallel", pairs: tasks * perTask)
+                keysDelivered += tasks * perTask * 128
+            }
 
             // Memory once at least `keysForMemory` keys went through.
             while keysDelivered < keysForMemory {
