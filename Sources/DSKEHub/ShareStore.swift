@@ -26,8 +26,12 @@ actor ShareStore {
     /// Batches in the order they expire. Every share lives for the same `expiry` from its POST,
     /// so posting order is expiry order and a purge only looks at the front: O(expired), not
     /// O(held). Batches whose shares were all delivered or deleted meanwhile are skipped when
-    /// reached.
-    private var expiryQueue: [PendingBatch] = []
+    /// reached. Weak: a batch whose shares all left is freed once its claimers are done, not
+    /// when its entry is reached (a batch of 128 shares holds 6 KB).
+    private var expiryQueue: [QueuedBatch] = []
+    private struct QueuedBatch {
+        weak var batch: PendingBatch?
+    }
     private var queueHead = 0
     /// Batches with at least one share held.
     private var liveBatches = 0
@@ -73,7 +77,7 @@ actor ShareStore {
             }
             if batch.held > 0 {
                 liveBatches += 1
-                expiryQueue.append(batch)
+                expiryQueue.append(QueuedBatch(batch: batch))
             }
         }
         counters.posted += count
@@ -88,7 +92,7 @@ actor ShareStore {
     /// O(queue), once dead entries outnumber live ones twice over: amortised O(1) per batch.
     private func dropDeadEntriesIfMostlyDead() {
         guard expiryQueue.count - queueHead > 2 * liveBatches + 1024 else { return }
-        expiryQueue = expiryQueue[queueHead...].filter { $0.held > 0 }
+        expiryQueue = expiryQueue[queueHead...].filter { ($0.batch?.held ?? 0) > 0 }
         queueHead = 0
     }
 
@@ -169,8 +173,9 @@ actor ShareStore {
     /// O(queue), but rare: a restore follows a hub whose own pool ran dry.
     private func requeue(_ batch: PendingBatch) {
         let pending = expiryQueue[queueHead...]
-        guard !pending.contains(where: { $0 === batch }) else { return }
-        expiryQueue.insert(batch, at: pending.firstIndex { $0.expiresAt > batch.expiresAt } ?? expiryQueue.count)
+        guard !pending.contains(where: { $0.batch === batch }) else { return }
+        let at = pending.firstIndex { $0.batch.map { $0.expiresAt > batch.expiresAt } ?? false } ?? expiryQueue.count
+        expiryQueue.insert(QueuedBatch(batch: batch), at: at)
     }
 
     /// Removes a share at the request of the client that posted it (a scatter that failed).
@@ -211,8 +216,13 @@ actor ShareStore {
     func purgeExpired() -> Int {
         let current = now()
         var dropped = 0
-        while queueHead < expiryQueue.count, expiryQueue[queueHead].expiresAt <= current {
-            let batch = expiryQueue[queueHead]
+        while queueHead < expiryQueue.count {
+            // A freed batch had no share left here: it no longer bounds the queue's order.
+            guard let batch = expiryQueue[queueHead].batch else {
+                queueHead += 1
+                continue
+            }
+            guard batch.expiresAt <= current else { break }
             queueHead += 1
             guard batch.held > 0 else { continue }
             // Only this batch's shares: a key ID posted again after delivery belongs to its own,

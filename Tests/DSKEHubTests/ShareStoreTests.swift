@@ -140,6 +140,21 @@ import Testing
         #expect(await store.pendingCount == 0)
     }
 
+    @Test func aBatchWhoseSharesAllLeftIsFreedBeforeItsQueueEntryIsReached() async throws {
+        let store = ShareStore(expiry: .seconds(60))
+        weak var freed: PendingBatch?
+        do {
+            let ids = [UUID(), UUID()]
+            let posted = batch(ids)
+            freed = posted
+            try await store.add([posted])
+            let claimed = try await store.claim(keyIDs: ids, client: "connie", masterSAE: "sam", slaveSAE: "sofia")
+            #expect(claimed.count == 2)
+        }
+        #expect(freed == nil, "the expiry queue must not keep a delivered batch's buffer alive")
+        #expect(await store.queuedEntries == 1)
+    }
+
     @Test func discardForgetsOnlyTheBatchJustAdded() async throws {
         let store = ShareStore(expiry: .seconds(60))
         let ids = [UUID(), UUID()]
