@@ -34,24 +34,21 @@ struct KeyRelay: Sendable {
         } catch {
             throw .internalError("splitting a key: \(error)")
         }
-        let length = keys.first?.value.count ?? 0
-        let sharesByHub = columns.map { column in
-            defer { SecretBytes.wipe(column) }
-            return column.withUnsafeBufferPointer { column in
-                keys.indices.map { i in Array(UnsafeBufferPointer(rebasing: column[(i * length)..<((i + 1) * length)])) }
-            }
-        }
+        // One column per hub, down to its message; zeroed once every hub has answered.
+        defer { for column in columns { SecretBytes.wipe(column) } }
+        let length = max(keys.first?.value.count ?? 0, 1)
         let keyIDs = keys.map { $0.id }
         let results = await withTaskGroup(of: (Int, [HubFailure?]).self) { group in
             for (position, hub) in hubs.enumerated() {
-                let shares = sharesByHub[position]
+                let shares = ShareColumn(bytes: columns[position], shareSize: length)
                 group.addTask { (position, await hub.post(master: master, slave: slave, keyIDs: keyIDs, shares: shares)) }
             }
             var results = [[HubFailure?]](repeating: [], count: hubs.count)
             for await (position, outcome) in group { results[position] = outcome }
             return results
         }
-        let accepted = keyIDs.indices.map { key in results.filter { $0[key] == nil }.count }
+        // Hubs that took each key's share, counted without an array per key.
+        let accepted = keyIDs.indices.map { key in results.reduce(0) { $0 + ($1[key] == nil ? 1 : 0) } }
         let causes = failureSummary(results.map { $0.first { $0 != nil } ?? nil })
         if let fewest = accepted.min(), fewest >= threshold {
             if fewest < hubs.count {
@@ -122,21 +119,29 @@ struct KeyRelay: Sendable {
     /// One round to every hub for `keyIDs`: the keys rebuilt and the errors of those that were not.
     private func fetchAndRebuild(master: String, slave: String, keyIDs: [UUID]) async -> ([UUID: UserKey], [KeyRelayError]) {
         let expectedSize = settings.defaultKeySize / 8
-        let results = await withTaskGroup(of: (Int, [UUID: Result<ShamirShare, HubFailure>]).self) { group in
+        let results = await withTaskGroup(of: (Int, FetchedShares).self) { group in
             for (position, hub) in hubs.enumerated() {
                 group.addTask {
                     (position, await hub.fetch(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize))
                 }
             }
-            var results = [[UUID: Result<ShamirShare, HubFailure>]](repeating: [:], count: hubs.count)
+            var results = [FetchedShares](repeating: FetchedShares([:]), count: hubs.count)
             for await (position, outcome) in group { results[position] = outcome }
             return results
         }
+        defer { for result in results { result.wipe() } }
+        return await rebuild(keyIDs: keyIDs, from: results)
+    }
+
+    /// The keys of `keyIDs` rebuilt from the hubs' answers (position i = hub i): the batch at once
+    /// where it fits (`columnRebuild`), the other keys one by one. Errors of the keys not rebuilt.
+    func rebuild(keyIDs: [UUID], from results: [FetchedShares]) async -> ([UUID: UserKey], [KeyRelayError]) {
         var keys: [UUID: UserKey] = [:]
         keys.reserveCapacity(keyIDs.count)
         var errors: [KeyRelayError] = []
-        for keyID in keyIDs {
-            let outcomes = hubs.indices.map { results[$0][keyID] ?? .failure(.unavailable("no answer")) }
+        let rebuilt = columnRebuild(keyIDs: keyIDs, results: results, into: &keys)
+        for (position, keyID) in keyIDs.enumerated() where !(rebuilt?[position] ?? false) {
+            let outcomes = hubs.indices.map { results[$0].outcome(for: keyID, at: position) }
             if let key = plainRebuild(keyID: keyID, outcomes: outcomes) {
                 keys[keyID] = key
                 continue
@@ -148,6 +153,39 @@ struct KeyRelay: Sendable {
             }
         }
         return (keys, errors)
+    }
+
+    /// The usual case for a whole batch at once: every hub that gave shares gave all of them as
+    /// one column (a packed answer) under its own index, all of one share size. Rebuilds the keys
+    /// with one set of coefficients (`Shamir.reconstructColumns`) into `keys` and returns which
+    /// were; where it does, `plainRebuild` gives the same key. Nil when the batch does not fit;
+    /// the keys not rebuilt go through `plainRebuild` and `rebuild` one by one.
+    private func columnRebuild(keyIDs: [UUID], results: [FetchedShares], into keys: inout [UUID: UserKey]) -> [Bool]? {
+        var indices: [UInt8] = []
+        var columns: [[UInt8]] = []
+        var size = 0
+        for (position, result) in results.enumerated() {
+            guard let column = result.column else {
+                if result.hasPerKeyShares { return nil }
+                continue
+            }
+            guard column.index == position, column.shares.count == keyIDs.count,
+                  size == 0 || column.shares.shareSize == size else { return nil }
+            size = column.shares.shareSize
+            indices.append(UInt8(position))
+            columns.append(column.shares.bytes)
+        }
+        guard columns.count >= threshold,
+              let rebuilt = try? Shamir.reconstructColumns(indices: indices, columns: columns, length: size, threshold: threshold)
+        else { return nil }
+        defer { SecretBytes.wipe(rebuilt.secrets) }
+        rebuilt.secrets.withUnsafeBufferPointer { secrets in
+            for (i, keyID) in keyIDs.enumerated() where rebuilt.accepted[i] {
+                // A copy of its own: the column of secrets is wiped.
+                keys[keyID] = UserKey(id: keyID, value: Array(UnsafeBufferPointer(rebasing: secrets[(i * size)..<((i + 1) * size)])))
+            }
+        }
+        return rebuilt.accepted
     }
 
     /// The usual case without `rebuild`'s bookkeeping (three dictionaries and an async call per

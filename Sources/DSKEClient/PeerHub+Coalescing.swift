@@ -9,17 +9,18 @@ struct PostWork: QueuedShareWork {
     let master: String
     let slave: String
     let keyIDs: [UUID]
-    let shares: [[UInt8]]
+    /// This hub's share of each key, in key order.
+    let shares: ShareColumn
 
     var keyCount: Int { keyIDs.count }
-    var padBytes: Int { shares.reduce(0) { $0 + $1.count } }
+    var padBytes: Int { shares.bytes.count }
 
     func failed(_ failure: HubFailure) -> Outcome { Array(repeating: failure, count: keyIDs.count) }
 }
 
 /// A key request's keys whose shares are to be fetched from one hub.
 struct FetchWork: QueuedShareWork {
-    typealias Outcome = [UUID: Result<ShamirShare, HubFailure>]
+    typealias Outcome = FetchedShares
     let master: String
     let slave: String
     let keyIDs: [UUID]
@@ -28,7 +29,7 @@ struct FetchWork: QueuedShareWork {
     var keyCount: Int { keyIDs.count }
     var padBytes: Int { keyIDs.count * expectedSize }
 
-    func failed(_ failure: HubFailure) -> Outcome { PeerHub.all(keyIDs, failure) }
+    func failed(_ failure: HubFailure) -> Outcome { FetchedShares(PeerHub.all(keyIDs, failure)) }
 }
 
 /// Concurrent key requests share their messages to a hub with the multi extension
@@ -90,7 +91,7 @@ extension PeerHub {
 
     // MARK: Fetching
 
-    func coalescedFetch(_ work: FetchWork) async -> [UUID: Result<ShamirShare, HubFailure>] {
+    func coalescedFetch(_ work: FetchWork) async -> FetchedShares {
         await coalesced(work, in: fetchQueue, alone: { hub, work in
             await hub.fetchChunk(master: work.master, slave: work.slave, keyIDs: work.keyIDs, expectedSize: work.expectedSize)
         }, together: { await $0.fetchMulti($1) })
@@ -98,7 +99,7 @@ extension PeerHub {
 
     /// `POST key-shares/fetch-multi`, repaired and sent again a few times when a pool was short
     /// or out of step, as a single fetch is.
-    private func fetchMulti(_ works: [FetchWork]) async -> [[UUID: Result<ShamirShare, HubFailure>]] {
+    private func fetchMulti(_ works: [FetchWork]) async -> [FetchedShares] {
         let result = await repairing(keys: works.reduce(0) { $0 + $1.keyCount }, { await fetchMultiOnce(works) }, failure: { result in
             if case .failure(let failure) = result, Self.isRepairable(failure) { failure } else { nil }
         })
@@ -108,7 +109,7 @@ extension PeerHub {
         }
     }
 
-    private func fetchMultiOnce(_ works: [FetchWork]) async -> Result<[[UUID: Result<ShamirShare, HubFailure>]], HubFailure> {
+    private func fetchMultiOnce(_ works: [FetchWork]) async -> Result<[FetchedShares], HubFailure> {
         let padBytes = works.reduce(0) { $0 + $1.padBytes }
         if let failure = await reserve(own: MessageAuthenticator.keySize, peer: padBytes + MessageAuthenticator.keySize) {
             return .failure(failure)
@@ -126,7 +127,12 @@ extension PeerHub {
         case .success(let answer): outcomes = answer
         }
         // A refused request's keys have no shares to open.
-        let opened = await open(answers: zip(outcomes, works).map { ($1.keyIDs, $0.isOK ? $0.shares ?? [] : []) })
+        let opened = await open(answers: zip(outcomes, works).map { outcome, work in
+            guard outcome.isOK else { return ShareAnswer(requested: work.keyIDs) }
+            // `shares` would rebuild a packed form's shares one by one.
+            if let packed = outcome.packed { return ShareAnswer(requested: work.keyIDs, packed: packed) }
+            return ShareAnswer(requested: work.keyIDs, list: outcome.shares ?? [])
+        })
         return .success(zip(outcomes, works).enumerated().map { position, pair in
             pair.0.isOK ? opened[position] : pair.1.failed(fail(classify(Self.response(for: pair.0))))
         })

@@ -11,13 +11,13 @@ import PSRDStore
 extension PeerHub {
     // MARK: Posting (master side)
 
-    /// Posts share `index` of each key, padded from the client-owned pool. One result per key,
-    /// nil when the hub accepted the share.
-    func post(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> [HubFailure?] {
+    /// Posts share `index` of each key (key i's at position i of `shares`), padded from the
+    /// client-owned pool. One result per key, nil when the hub accepted the share.
+    func post(master: String, slave: String, keyIDs: [UUID], shares: ShareColumn) async -> [HubFailure?] {
         guard isUsable else { return Array(repeating: unusableFailure, count: keyIDs.count) }
         await resumeIfNeeded()
         let capabilities = await currentCapabilities()
-        let ranges = Self.batches(sizes: shares.map(\.count))
+        let ranges = Self.batches(sizes: Array(repeating: shares.shareSize, count: keyIDs.count))
         if capabilities.multi, ranges.count == 1 {
             return await coalescedPost(PostWork(master: master, slave: slave, keyIDs: keyIDs, shares: shares))
         }
@@ -26,7 +26,7 @@ extension PeerHub {
             results.reserveCapacity(keyIDs.count)
             for range in ranges {
                 let failure = await retrying { () async -> HubFailure? in
-                    await postBatch(master: master, slave: slave, keyIDs: Array(keyIDs[range]), shares: Array(shares[range]))
+                    await postBatch(master: master, slave: slave, keyIDs: Array(keyIDs[range]), shares: shares.shares(range))
                 }
                 results += Array(repeating: failure, count: range.count)
             }
@@ -36,7 +36,7 @@ extension PeerHub {
             for position in keyIDs.indices {
                 group.addTask {
                     (position, await self.retrying { () async -> HubFailure? in
-                        await self.postOne(master: master, slave: slave, keyID: keyIDs[position], share: shares[position])
+                        await self.postOne(master: master, slave: slave, keyID: keyIDs[position], share: shares.share(position))
                     })
                 }
             }
@@ -64,7 +64,7 @@ extension PeerHub {
     }
 
     /// `POST key-shares` (extension): every pad cut from one allocation.
-    func postBatch(master: String, slave: String, keyIDs: [UUID], shares: [[UInt8]]) async -> HubFailure? {
+    func postBatch(master: String, slave: String, keyIDs: [UUID], shares: ShareColumn) async -> HubFailure? {
         let message: PostKeySharesRequest
         switch await seal([PostWork(master: master, slave: slave, keyIDs: keyIDs, shares: shares)]) {
         case .failure(let failure): return failure
@@ -77,7 +77,7 @@ extension PeerHub {
         } catch {
             return error
         }
-        counters.sharesPosted += shares.count
+        counters.sharesPosted += keyIDs.count
         return nil
     }
 
@@ -85,41 +85,83 @@ extension PeerHub {
     var packsShares: Bool { capabilities?.packed ?? false }
 
     /// The batch messages of `works`, their shares padded from one allocation of the client-owned
-    /// pool (after checking both pools hold enough for the message and its MAC keys).
+    /// pool (after checking both pools hold enough for the message and its MAC keys). To a hub
+    /// that packs, each work's shares are sealed with one pass over its column and its own cut of
+    /// the allocation, and travel packed; otherwise one object per share, each with its own pad.
     func seal(_ works: [PostWork]) async -> Result<[PostKeySharesRequest], HubFailure> {
-        let sizes = works.flatMap { $0.shares.map(\.count) }
-        let total = sizes.reduce(0, +)
+        let total = works.reduce(0) { $0 + $1.padBytes }
         if let failure = await reserve(own: total + MessageAuthenticator.keySize, peer: MessageAuthenticator.keySize) {
             return .failure(failure)
         }
-        let pads: [Allocation]
+        let allocation: Allocation
         let padBytes: [UInt8]
         do {
-            let (allocation, bytes) = try await store.allocate(peer: name, size: total)
-            pads = try allocation.slices(sizes: sizes)
-            padBytes = bytes
+            (allocation, padBytes) = try await store.allocate(peer: name, size: total)
         } catch {
             return .failure(fail(Self.ownPoolFailure(error)))
         }
+        defer { SecretBytes.wipe(padBytes) }
+        do {
+            return .success(try packsShares ? sealPacked(works, allocation: allocation, padBytes: padBytes)
+                                            : sealListed(works, allocation: allocation, padBytes: padBytes))
+        } catch {
+            return .failure(fail(Self.ownPoolFailure(error)))
+        }
+    }
+
+    /// One packed message per work, its pad the work's run of `allocation`.
+    private func sealPacked(_ works: [PostWork], allocation: Allocation, padBytes: [UInt8]) throws(PSRDError) -> [PostKeySharesRequest] {
+        let pieces = works.count == 1 ? [allocation] : try allocation.slices(sizes: works.map { $0.padBytes })
+        var messages: [PostKeySharesRequest] = []
+        messages.reserveCapacity(works.count)
+        var offset = 0
+        for (work, piece) in zip(works, pieces) {
+            let values = work.shares.xor(pad: padBytes, at: offset)
+            offset += values.count
+            if let packed = PackedShares(shareIndex: index, keyIDs: work.keyIDs, allocation: piece, values: values) {
+                messages.append(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: work.master,
+                                                     slaveSAEID: work.slave, packed: packed))
+                continue
+            }
+            // No packed form (a key ID twice): the list, each share with its cut of the piece.
+            let pads = try piece.slices(sizes: Array(repeating: work.shares.shareSize, count: work.keyIDs.count))
+            let size = work.shares.shareSize
+            let batch = work.keyIDs.indices.map { i in
+                BatchKeyShare(userKeyID: work.keyIDs[i], shareIndex: index, encryptionKeyAllocation: pads[i],
+                              encryptedShareValue: Array(values[(i * size)..<((i + 1) * size)]))
+            }
+            messages.append(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: work.master,
+                                                 slaveSAEID: work.slave, shares: batch))
+        }
+        return messages
+    }
+
+    /// One list message per work, each share with its own cut of `allocation` (a hub that does
+    /// not pack, the reference's batch form).
+    private func sealListed(_ works: [PostWork], allocation: Allocation, padBytes: [UInt8]) throws(PSRDError) -> [PostKeySharesRequest] {
+        var sizes: [Int] = []
+        for work in works { sizes += repeatElement(work.shares.shareSize, count: work.keyIDs.count) }
+        let pads = try allocation.slices(sizes: sizes)
         var messages: [PostKeySharesRequest] = []
         messages.reserveCapacity(works.count)
         var position = 0
         var offset = 0
         for work in works {
             var batch: [BatchKeyShare] = []
-            batch.reserveCapacity(work.shares.count)
-            for (keyID, share) in zip(work.keyIDs, work.shares) {
+            batch.reserveCapacity(work.keyIDs.count)
+            for (i, keyID) in work.keyIDs.enumerated() {
+                let share = work.shares.share(i)
                 let pad = Array(padBytes[offset..<offset + share.count])
                 batch.append(BatchKeyShare(userKeyID: keyID, shareIndex: index, encryptionKeyAllocation: pads[position],
                                            encryptedShareValue: OneTimePad.applyAndWipe(pad: pad, to: share)))
+                SecretBytes.wipe(share)
                 offset += share.count
                 position += 1
             }
             messages.append(PostKeySharesRequest(masterClientName: settings.name, masterSAEID: work.master,
-                                                 slaveSAEID: work.slave, shares: batch, packed: packsShares))
+                                                 slaveSAEID: work.slave, shares: batch))
         }
-        SecretBytes.wipe(padBytes)
-        return .success(messages)
+        return messages
     }
 
     /// The reference's `POST key-share`: one share, one message.
@@ -152,23 +194,27 @@ extension PeerHub {
     /// Fetches this hub's share of each key, re-padded by the hub from the hub-owned pool.
     /// `expectedSize` (bytes per key) sizes the PSRD the hub will need; the slave does not know
     /// the real size before the answer.
-    func fetch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
-        guard isUsable else { return Self.all(keyIDs, unusableFailure) }
+    func fetch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> FetchedShares {
+        guard isUsable else { return FetchedShares(Self.all(keyIDs, unusableFailure)) }
         await resumeIfNeeded()
         let capabilities = await currentCapabilities()
         if capabilities.multi, keyIDs.count <= KeyShareBatch.maxCount {
             return await coalescedFetch(FetchWork(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize))
         }
         if capabilities.batch {
+            guard keyIDs.count > KeyShareBatch.maxCount else {
+                return await fetchChunk(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize)
+            }
             var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
             var start = 0
             while start < keyIDs.count {
                 let chunk = Array(keyIDs[start..<min(start + KeyShareBatch.maxCount, keyIDs.count)])
                 start += chunk.count
                 let outcome = await fetchChunk(master: master, slave: slave, keyIDs: chunk, expectedSize: expectedSize)
-                results.merge(outcome) { first, _ in first }
+                results.merge(outcome.perKeyOutcomes(chunk)) { first, _ in first }
+                outcome.wipe()
             }
-            return results
+            return FetchedShares(results)
         }
         return await withTaskGroup(of: (UUID, Result<ShamirShare, HubFailure>).self) { group in
             for keyID in keyIDs {
@@ -179,22 +225,21 @@ extension PeerHub {
             }
             var results: [UUID: Result<ShamirShare, HubFailure>] = [:]
             for await (keyID, outcome) in group { results[keyID] = outcome }
-            return results
+            return FetchedShares(results)
         }
     }
 
     /// One batch fetch, repaired and sent again a few times when a pool was short or out of step.
-    func fetchChunk(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
+    func fetchChunk(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> FetchedShares {
         await repairing(keys: keyIDs.count, { await fetchBatch(master: master, slave: slave, keyIDs: keyIDs, expectedSize: expectedSize) },
-                        failure: { Self.repairable(in: $0.values) })
+                        failure: { Self.repairable(in: $0.perKey.values) })
     }
 
     /// `POST key-shares/fetch` (extension): keys the hub does not hold are left out of its answer.
-    private func fetchBatch(master: String, slave: String, keyIDs: [UUID],
-                            expectedSize: Int) async -> [UUID: Result<ShamirShare, HubFailure>] {
+    private func fetchBatch(master: String, slave: String, keyIDs: [UUID], expectedSize: Int) async -> FetchedShares {
         if let failure = await reserve(own: MessageAuthenticator.keySize,
                                        peer: keyIDs.count * expectedSize + MessageAuthenticator.keySize) {
-            return Self.all(keyIDs, failure)
+            return FetchedShares(Self.all(keyIDs, failure))
         }
         let body = WireCoding.encode(FetchKeySharesRequest(clientName: settings.name, masterSAEID: master, slaveSAEID: slave,
                                                            keyIDs: keyIDs, packed: packsShares))
@@ -203,16 +248,18 @@ extension PeerHub {
         do {
             response = try await sendShareMessage(.POST, path: "/dske/api/v1/key-shares/fetch", body: body, responseLimit: limit)
         } catch {
-            return Self.all(keyIDs, error)
+            return FetchedShares(Self.all(keyIDs, error))
         }
-        guard response.isOK else { return Self.all(keyIDs, fail(classify(response))) }
+        guard response.isOK else { return FetchedShares(Self.all(keyIDs, fail(classify(response)))) }
         let answer: FetchKeySharesResponse
         do {
             answer = try response.decode(FetchKeySharesResponse.self, limit: limit)
         } catch {
-            return Self.all(keyIDs, fail(.badResponse("fetch answer: \(error)")))
+            return FetchedShares(Self.all(keyIDs, fail(.badResponse("fetch answer: \(error)"))))
         }
-        return await open(answers: [(keyIDs, answer.shares)])[0]
+        // `shares` would rebuild a packed form's shares one by one.
+        if let packed = answer.packed { return await open(answers: [ShareAnswer(requested: keyIDs, packed: packed)])[0] }
+        return await open(answers: [ShareAnswer(requested: keyIDs, list: answer.shares)])[0]
     }
 
     /// Every key of `keyIDs` failed with `failure`.
@@ -220,28 +267,65 @@ extension PeerHub {
         Dictionary(keyIDs.map { ($0, .failure(failure)) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Opens the shares of batch answers, each answering a request for `requested` keys, with one
-    /// store call for all their pads. Keys an answer leaves out are `.notFound`; an answer holding
-    /// a key it was not asked for fails whole (its pads are taken anyway, so the pool stays in
-    /// step with the hub's).
-    func open(answers: [(requested: [UUID], shares: [BatchKeyShare])]) async -> [[UUID: Result<ShamirShare, HubFailure>]] {
-        let valid = answers.map { answer in
-            let requested = Set(answer.requested)
-            return answer.shares.allSatisfy { requested.contains($0.userKeyID) }
+    /// Opens the shares of batch answers with one store call for all their pads: an answer that
+    /// is a whole column (`ShareAnswer.isWholeColumn`) with one pad and one pass, the others share
+    /// by share. Keys an answer leaves out are `.notFound`; an answer holding a key it was not
+    /// asked for fails whole (its pads are taken anyway, so the pool stays in step with the hub's).
+    func open(answers: [ShareAnswer]) async -> [FetchedShares] {
+        let whole = answers.map { $0.isWholeColumn }
+        var allocations: [Allocation] = []
+        for (answer, whole) in zip(answers, whole) {
+            if whole, let packed = answer.packed {
+                allocations.append(packed.allocation)
+            } else {
+                for share in answer.shares { allocations.append(share.encryptionKeyAllocation) }
+            }
         }
-        let pads = await store.take(peer: name, allocations: answers.flatMap { $0.shares.map(\.encryptionKeyAllocation) })
+        let pads = await store.take(peer: name, allocations: allocations)
         var next = pads.startIndex
-        return zip(answers, valid).map { answer, valid in
-            defer { next += answer.shares.count }
-            guard valid else {
-                return Self.all(answer.requested, fail(.badResponse("the answer holds a share of a key that was not asked for")))
+        var opened: [FetchedShares] = []
+        opened.reserveCapacity(answers.count)
+        for (answer, whole) in zip(answers, whole) {
+            if whole, let packed = answer.packed {
+                defer { next += 1 }
+                if case .success(let pad) = pads[next] {
+                    opened.append(openColumn(packed, pad: pad))
+                } else {
+                    // Nothing of the pad was used: its shares' pads one by one tell which fails.
+                    let shares = packed.shares
+                    let own = await store.take(peer: name, allocations: shares.map { $0.encryptionKeyAllocation })
+                    opened.append(open(answer, shares: shares, pads: own[...]))
+                }
+                continue
             }
-            var results = Self.all(answer.requested, .notFound)
-            for (share, pad) in zip(answer.shares, pads[next...]) {
-                results[share.userKeyID] = open(index: share.shareIndex, pad: pad, encrypted: share.encryptedShareValue)
-            }
-            return results
+            let shares = answer.shares
+            opened.append(open(answer, shares: shares, pads: pads[next..<(next + shares.count)]))
+            next += shares.count
         }
+        return opened
+    }
+
+    /// A whole packed answer's shares with its pad removed, which is then zeroed.
+    private func openColumn(_ packed: PackedShares, pad: [UInt8]) -> FetchedShares {
+        defer { SecretBytes.wipe(pad) }
+        let encrypted = ShareColumn(bytes: packed.values, shareSize: packed.shareSize)
+        counters.sharesFetched += packed.keyIDs.count
+        return FetchedShares(index: packed.shareIndex, column: ShareColumn(bytes: encrypted.xor(pad: pad, at: 0),
+                                                                            shareSize: packed.shareSize))
+    }
+
+    /// An answer's shares opened one by one with their pads, already taken.
+    private func open(_ answer: ShareAnswer, shares: [BatchKeyShare],
+                      pads: ArraySlice<Result<[UInt8], PSRDError>>) -> FetchedShares {
+        let requested = Set(answer.requested)
+        guard shares.allSatisfy({ requested.contains($0.userKeyID) }) else {
+            return FetchedShares(Self.all(answer.requested, fail(.badResponse("the answer holds a share of a key that was not asked for"))))
+        }
+        var results = Self.all(answer.requested, .notFound)
+        for (share, pad) in zip(shares, pads) {
+            results[share.userKeyID] = open(index: share.shareIndex, pad: pad, encrypted: share.encryptedShareValue)
+        }
+        return FetchedShares(results)
     }
 
     /// The reference's `GET key-share`, with its query parameters in its order.
