@@ -166,7 +166,7 @@ extension PeerHub {
                 // The message ahead may have found the hub down: fail at once rather than wait
                 // for another deadline (a probe brings the hub back for later requests).
                 let outcomes = !isUsable ? group.map { $0.work.failed(unusableFailure) }
-                    : group.count == 1 ? [await alone(self, group[0].work)] : await together(self, group.map(\.work))
+                    : group.count == 1 ? [await alone(self, group[0].work)] : await together(self, group.map { $0.work })
                 for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
                 queue.leave()
                 sendWaiting(queue, alone: alone, together: together)

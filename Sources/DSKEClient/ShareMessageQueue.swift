@@ -51,7 +51,7 @@ final class ShareMessageQueue<Work: QueuedShareWork> {
     /// and all that follows it within the limits of one multi message.
     func nextGroup() -> [Waiting]? {
         guard inFlight < Self.limit, !waiting.isEmpty else { return nil }
-        let count = Self.leadingGroupCount(waiting.lazy.map(\.work))
+        let count = Self.leadingGroupCount(waiting.lazy.map { $0.work })
         let group = Array(waiting.prefix(count))
         waiting.removeFirst(count)
         inFlight += 1
