@@ -83,12 +83,26 @@ final class BlockFile {
 
     /// Writes the zeroed pages to disk and waits for it.
     func sync() throws(StoreError) {
-        guard isDirty else { return }
-        let low = dirtyLow / Self.pageSize * Self.pageSize
-        if msync(base + low, dirtyHigh - low, MS_SYNC) != 0 { throw Posix.fail("msync", path) }
+        guard let range = takeDirtyRange() else { return }
+        try syncPages(range)
+    }
+
+    /// The dirty pages, forgotten here (the caller syncs them) and released from the resident
+    /// set; nil when none.
+    func takeDirtyRange() -> Range<Int>? {
+        guard isDirty else { return nil }
+        let range = (dirtyLow / Self.pageSize * Self.pageSize)..<dirtyHigh
         dirtyLow = Int.max
         dirtyHigh = 0
         releasePages()
+        return range
+    }
+
+    /// msync of `range` (page aligned). Safe from another thread while the store goes on using
+    /// the mapping: it reads nothing of this object's state, and writes of zeroed pages meanwhile
+    /// either make it into this sync or stay dirty for the next.
+    func syncPages(_ range: Range<Int>) throws(StoreError) {
+        if msync(base + range.lowerBound, range.count, MS_SYNC) != 0 { throw Posix.fail("msync", path) }
     }
 
     /// Unmaps the pages touched so far: otherwise every one stays in the node's resident set (10

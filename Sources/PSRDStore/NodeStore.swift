@@ -36,6 +36,8 @@ public actor NodeStore {
     /// Per peer, the peer-owned blocks reopened after a crash with a replay window above 0.
     private var crashFloors: [String: [(block: UUID, offset: Int)]] = [:]
     private let logger = Logger(label: "dske.psrd-store")
+    /// Syncs the erasures of mark commits off this actor's thread (an event loop in a node).
+    private let erasures = ErasureSyncer(logger: Logger(label: "dske.psrd-store"))
 
     private nonisolated var blocksDirectory: String { directory + "/blocks" }
     private nonisolated func blockPath(_ uuid: UUID) -> String { "\(blocksDirectory)/\(uuid.lowercased).psrd" }
@@ -135,10 +137,9 @@ public actor NodeStore {
 
     /// Commits the marks an allocation or take needs before its bytes may leave the store: a
     /// chunk beyond the end of every fragment that reaches past its block's persisted mark.
-    /// The zeroed pages of earlier uses of those blocks are synced first, so a block's erasure
-    /// lags by at most one chunk. Only those blocks: syncing every dirty block of every pool at
-    /// each mark (as this did) bounds nothing more and cost a client about three msyncs, each
-    /// a wait for the disk of about 0.5-1 ms, per mark instead of one.
+    /// The zeroed pages of earlier uses of those blocks are queued for a sync at the same time,
+    /// so a block's erasure lags by at most one chunk plus the syncs in flight. Only those
+    /// blocks: syncing every dirty block of every pool at each mark bounds nothing more.
     private func persistMarks(covering allocation: Allocation, _ database: StoreDatabase) throws(PSRDError) {
         var updates: [(UUID, Int)] = []
         for fragment in allocation.fragments {
@@ -154,8 +155,13 @@ public actor NodeStore {
             }
         }
         guard !updates.isEmpty else { return }
+        // Queued, not awaited: the erasures bound disk residue, not reuse (see ErasureSyncer).
+        for (uuid, _) in updates {
+            guard let range = files[uuid]?.takeDirtyRange() else { continue }
+            erasures.sync(files[uuid]!, range)
+            stats.fileSyncs += 1
+        }
         do {
-            try syncErasures(in: updates.map(\.0))
             try database.setMarks(updates)
         } catch {
             logger.error("PSRD mark persist failed: \(error)")
@@ -209,13 +215,10 @@ public actor NodeStore {
         }
     }
 
+    /// Syncs every dirty block now, after the syncs already queued.
     private func syncErasures() throws(StoreError) {
-        try syncErasures(in: Array(files.keys))
-    }
-
-    private func syncErasures(in blocks: [UUID]) throws(StoreError) {
-        for block in blocks {
-            guard let file = files[block], file.isDirty else { continue }
+        erasures.drain()
+        for file in files.values where file.isDirty {
             try file.sync()
             stats.fileSyncs += 1
         }
