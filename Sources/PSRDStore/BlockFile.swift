@@ -21,6 +21,8 @@ final class BlockFile {
     private var dirtyHigh = 0
     /// Pages were read or written since they were last released.
     private var touched = false
+    /// Pages below this offset were released by `releasePages(below:)`.
+    private var releasedBelow = 0
 
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
@@ -85,16 +87,15 @@ final class BlockFile {
     func sync() throws(StoreError) {
         guard let range = takeDirtyRange() else { return }
         try syncPages(range)
+        releasePages()
     }
 
-    /// The dirty pages, forgotten here (the caller syncs them) and released from the resident
-    /// set; nil when none.
+    /// The dirty pages, forgotten here (the caller syncs them); nil when none.
     func takeDirtyRange() -> Range<Int>? {
         guard isDirty else { return nil }
         let range = (dirtyLow / Self.pageSize * Self.pageSize)..<dirtyHigh
         dirtyLow = Int.max
         dirtyHigh = 0
-        releasePages()
         return range
     }
 
@@ -113,6 +114,18 @@ final class BlockFile {
         guard touched else { return }
         _ = madvise(base, size, MADV_DONTNEED)
         touched = false
+    }
+
+    /// Unmaps the whole pages below `offset`, a block's used frontier (below it every byte is
+    /// used and zeroed, so nothing there is read or written again), once each. Unlike
+    /// `releasePages` it never unmaps a page still in use: the next access to one of those
+    /// faults it back in through the filesystem's write path, which cost a hub 14% of its CPU
+    /// when every mark released every block.
+    func releasePages(below offset: Int) {
+        let end = min(offset, size) / Self.pageSize * Self.pageSize
+        guard end > releasedBelow else { return }
+        _ = madvise(base + releasedBelow, end - releasedBelow, MADV_DONTNEED)
+        releasedBelow = end
     }
 
     private func noteDirty(_ low: Int, _ high: Int) {
