@@ -133,7 +133,13 @@ enum GF256 {
         // the loops below are the same sequence of AND and XOR whatever the coefficients; words
         // holds the current bytes of each node. Sixteen bytes at a time (two words, one SSE2
         // register), then eight, then the tail.
-        withUnsafeTemporaryAllocation(of: SIMD2<UInt64>.self, capacity: 9 * nodeCount) { scratch in
+        // On the heap: as a `withUnsafeTemporaryAllocation` on the stack, inlined into
+        // `Shamir.splitColumns`, release builds crashed there ("free(): invalid pointer": the
+        // caller took its cleanup path for a thrown error and freed its scratch twice), while the
+        // same code under ASan and in debug builds ran clean. One allocation per call is noise.
+        let scratch = UnsafeMutableBufferPointer<SIMD2<UInt64>>.allocate(capacity: 9 * nodeCount)
+        defer { scratch.deallocate() }
+        do {
             let masks = scratch.baseAddress.unsafelyUnwrapped
             let words = masks + 8 * nodeCount
             for i in 0..<nodeCount {
@@ -155,7 +161,7 @@ enum GF256 {
                 offset &+= 8
             }
             // The words were secret bytes.
-            scratch.update(repeating: SIMD2())
+            scratch.initialize(repeating: SIMD2())
         }
     }
 
