@@ -53,32 +53,34 @@ actor ShareStore {
     /// is posted once) or when the store is full.
     func add(_ batches: [PendingBatch]) throws(ServiceError) {
         purgeExpired()
-        var count = 0
-        for batch in batches {
-            count += batch.keyIDs.count
-            for id in batch.keyIDs where shares.index(forKey: id) != nil {
-                counters.refused += 1
-                throw .conflict("A share for this key ID is already held.", details: ["key_id": .string(id.lowercased)])
-            }
-        }
+        let count = batches.reduce(0) { $0 + $1.keyIDs.count }
         guard shares.count + count <= capacity else {
             counters.refused += 1
             throw .unavailable("Too many pending shares.", details: ["capacity": .number(JSONNumber(capacity))])
         }
         // Stamped here, inside the actor, so the queue is in expiry order.
         let expiresAt = now() + expiry
+        // Inserted as checked (one hash per key); a key ID already held puts back what it
+        // displaced and takes out what this call inserted, so the add stays all-or-nothing.
+        var inserted: [UUID] = []
+        inserted.reserveCapacity(count)
         for batch in batches {
             batch.expiresAt = expiresAt
             for position in batch.keyIDs.indices {
-                // A key ID twice in one call (two batches naming it) keeps the first.
-                guard shares.index(forKey: batch.keyIDs[position]) == nil else { continue }
-                shares[batch.keyIDs[position]] = PendingShare(batch: batch, position: position)
-                batch.held += 1
+                let id = batch.keyIDs[position]
+                if let held = shares.updateValue(PendingShare(batch: batch, position: position), forKey: id) {
+                    shares[id] = held
+                    for id in inserted { shares.removeValue(forKey: id) }
+                    counters.refused += 1
+                    throw .conflict("A share for this key ID is already held.", details: ["key_id": .string(id.lowercased)])
+                }
+                inserted.append(id)
             }
-            if batch.held > 0 {
-                liveBatches += 1
-                expiryQueue.append(QueuedBatch(batch: batch))
-            }
+        }
+        for batch in batches {
+            batch.held = batch.keyIDs.count
+            liveBatches += 1
+            expiryQueue.append(QueuedBatch(batch: batch))
         }
         counters.posted += count
         dropDeadEntriesIfMostlyDead()
