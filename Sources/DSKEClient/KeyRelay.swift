@@ -92,22 +92,29 @@ struct KeyRelay: Sendable {
     func gather(master: String, slave: String, keyIDs: [UUID]) async throws(KeyRelayError) -> [UserKey] {
         let held = await recovered.take(master: master, slave: slave, keyIDs: keyIDs)
         let atHubs = held.isEmpty ? keyIDs : keyIDs.filter { held[$0] == nil }
-        var rebuilt: [UUID: UserKey] = [:]
+        // Position i: the key of atHubs[i], nil when it failed.
+        var rebuilt: [UserKey?] = []
         var errors: [KeyRelayError] = []
         if !atHubs.isEmpty {
             (rebuilt, errors) = await fetchAndRebuild(master: master, slave: slave, keyIDs: atHubs)
         }
         if let error = Self.mostTelling(errors) {
             await recovered.restore(master: master, slave: slave, held.map { ($0.key, $0.value) })
-            if !rebuilt.isEmpty {
-                await recovered.keep(master: master, slave: slave, keys: Array(rebuilt.values))
-                logger.info("\(rebuilt.count) rebuilt key(s) for \(master)->\(slave) kept for a retry")
+            let kept = rebuilt.compactMap { $0 }
+            if !kept.isEmpty {
+                await recovered.keep(master: master, slave: slave, keys: kept)
+                logger.info("\(kept.count) rebuilt key(s) for \(master)->\(slave) kept for a retry")
             }
             logger.warning("gather of \(keyIDs.count) key(s) for \(master)->\(slave) failed: \(error)")
             throw error
         }
+        // Without errors every key of atHubs was rebuilt, in order.
+        var next = rebuilt.startIndex
         return keyIDs.map { id in
-            if let key = rebuilt[id] { return key }
+            if held.isEmpty || held[id] == nil, next < rebuilt.endIndex, let key = rebuilt[next] {
+                next += 1
+                return key
+            }
             let secret = held[id]!.secret
             // A copy of its own: wiping the held bytes must not reach the key being delivered.
             let value = secret.withBytes { bytes in bytes.withUnsafeBufferPointer { Array($0) } }
@@ -117,7 +124,7 @@ struct KeyRelay: Sendable {
     }
 
     /// One round to every hub for `keyIDs`: the keys rebuilt and the errors of those that were not.
-    private func fetchAndRebuild(master: String, slave: String, keyIDs: [UUID]) async -> ([UUID: UserKey], [KeyRelayError]) {
+    private func fetchAndRebuild(master: String, slave: String, keyIDs: [UUID]) async -> ([UserKey?], [KeyRelayError]) {
         let expectedSize = settings.defaultKeySize / 8
         let results = await withTaskGroup(of: (Int, FetchedShares).self) { group in
             for (position, hub) in hubs.enumerated() {
@@ -134,20 +141,20 @@ struct KeyRelay: Sendable {
     }
 
     /// The keys of `keyIDs` rebuilt from the hubs' answers (position i = hub i): the batch at once
-    /// where it fits (`columnRebuild`), the other keys one by one. Errors of the keys not rebuilt.
-    func rebuild(keyIDs: [UUID], from results: [FetchedShares]) async -> ([UUID: UserKey], [KeyRelayError]) {
-        var keys: [UUID: UserKey] = [:]
-        keys.reserveCapacity(keyIDs.count)
+    /// where it fits (`columnRebuild`), the other keys one by one. Key i at position i, nil when
+    /// it failed; the errors of those.
+    func rebuild(keyIDs: [UUID], from results: [FetchedShares]) async -> ([UserKey?], [KeyRelayError]) {
+        var keys = [UserKey?](repeating: nil, count: keyIDs.count)
         var errors: [KeyRelayError] = []
         let rebuilt = columnRebuild(keyIDs: keyIDs, results: results, into: &keys)
         for (position, keyID) in keyIDs.enumerated() where !(rebuilt?[position] ?? false) {
             let outcomes = hubs.indices.map { results[$0].outcome(for: keyID, at: position) }
             if let key = plainRebuild(keyID: keyID, outcomes: outcomes) {
-                keys[keyID] = key
+                keys[position] = key
                 continue
             }
             do {
-                keys[keyID] = try await rebuild(keyID: keyID, outcomes: outcomes)
+                keys[position] = try await rebuild(keyID: keyID, outcomes: outcomes)
             } catch {
                 errors.append(error)
             }
@@ -160,7 +167,7 @@ struct KeyRelay: Sendable {
     /// with one set of coefficients (`Shamir.reconstructColumns`) into `keys` and returns which
     /// were; where it does, `plainRebuild` gives the same key. Nil when the batch does not fit;
     /// the keys not rebuilt go through `plainRebuild` and `rebuild` one by one.
-    private func columnRebuild(keyIDs: [UUID], results: [FetchedShares], into keys: inout [UUID: UserKey]) -> [Bool]? {
+    private func columnRebuild(keyIDs: [UUID], results: [FetchedShares], into keys: inout [UserKey?]) -> [Bool]? {
         var indices: [UInt8] = []
         var columns: [[UInt8]] = []
         var size = 0
@@ -182,7 +189,7 @@ struct KeyRelay: Sendable {
         rebuilt.secrets.withUnsafeBufferPointer { secrets in
             for (i, keyID) in keyIDs.enumerated() where rebuilt.accepted[i] {
                 // A copy of its own: the column of secrets is wiped.
-                keys[keyID] = UserKey(id: keyID, value: Array(UnsafeBufferPointer(rebasing: secrets[(i * size)..<((i + 1) * size)])))
+                keys[i] = UserKey(id: keyID, value: Array(UnsafeBufferPointer(rebasing: secrets[(i * size)..<((i + 1) * size)])))
             }
         }
         return rebuilt.accepted

@@ -55,9 +55,15 @@ import Testing
             return FetchedShares(FetchedShares(index: position, column: column).perKeyOutcomes(keyIDs))
         }
 
-        func expectKeys(_ keys: [UUID: UserKey], except missing: Set<Int> = []) {
-            #expect(keys.count == keyIDs.count - missing.count)
-            for (i, id) in keyIDs.enumerated() where !missing.contains(i) { #expect(keys[id]?.value == secrets[i], "key \(i)") }
+        func expectKeys(_ keys: [UserKey?], except missing: Set<Int> = []) {
+            #expect(keys.count == keyIDs.count)
+            for (i, id) in keyIDs.enumerated() {
+                if missing.contains(i) {
+                    #expect(keys[i] == nil, "key \(i)")
+                } else {
+                    #expect(keys[i]?.id == id && keys[i]?.value == secrets[i], "key \(i)")
+                }
+            }
         }
 
         func blames() async -> [Int] {
@@ -131,7 +137,7 @@ import Testing
         var answers = fixture.answers()
         for position in 2..<5 { answers[position] = fixture.failed(.notAllowed("not the slave of these keys")) }
         let (keys, errors) = await fixture.relay.rebuild(keyIDs: fixture.keyIDs, from: answers)
-        #expect(keys.isEmpty)
+        #expect(keys.allSatisfy { $0 == nil })
         #expect(errors.count == fixture.keyIDs.count)
         #expect(errors.allSatisfy { if case .notAllowed = $0 { true } else { false } })
 
