@@ -50,8 +50,11 @@ import Testing
         }
     }
 
-    @Test func aTamperingHubIsSurvivedAndNamed() async throws {
-        try await TestNetwork.with(tampering: "hilary") { network in
+    /// The tampering hub answers packed (one buffer: the client's column path finds the bad
+    /// shares and hands their keys to the per-key rebuild) or, hiding the extension, as a list.
+    @Test(arguments: [false, true])
+    func aTamperingHubIsSurvivedAndNamed(answersAsAList: Bool) async throws {
+        try await TestNetwork.with(tampering: "hilary", unpacked: answersAsAList ? ["hilary"] : []) { network in
             let made = try await network.etsi(.GET, "carol", "sofia/enc_keys?number=3", caller: "sam")
             let keys = try made.keys().keys
             #expect(keys.count == 3)
@@ -62,7 +65,9 @@ import Testing
 
             let status = try await network.status("connie")
             #expect(status["suspect_hubs"] == .array([.string("hilary")]))
-            #expect(TestNetwork.int(try await network.hubEntry("connie", "hilary"), "inconsistent_shares") == 3)
+            let tamperer = try await network.hubEntry("connie", "hilary")
+            #expect(TestNetwork.int(tamperer, "inconsistent_shares") == 3)
+            #expect(tamperer["packed"] == .bool(!answersAsAList), "the answers took the form under test")
             #expect(TestNetwork.int(try await network.hubEntry("connie", "hank"), "inconsistent_shares") == 0)
             #expect(network.logs.contains("hub hilary returned a bad share of key \(keys[0].keyID.lowercased)"))
             // No log line carries key material.

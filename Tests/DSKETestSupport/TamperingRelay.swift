@@ -56,12 +56,13 @@ public enum TamperingRelay {
         }
         if path.hasSuffix("/dske/api/v1/key-shares/fetch"),
            let batch = try? WireCoding.decode(FetchKeySharesResponse.self, from: bytes) {
-            return WireCoding.encode(FetchKeySharesResponse(shares: flip(batch.shares)))
+            // In the form the hub answered: packed answers take the client's packed path.
+            return WireCoding.encode(FetchKeySharesResponse(shares: flip(batch.shares), packed: batch.packed != nil))
         }
         if path.hasSuffix("/dske/api/v1/key-shares/fetch-multi"),
            let multi = try? WireCoding.decode(KeySharesMultiResponse.self, from: bytes) {
             return WireCoding.encode(KeySharesMultiResponse(outcomes: multi.outcomes.map {
-                KeySharesOutcome(status: $0.status, error: $0.error, shares: $0.shares.map(flip))
+                KeySharesOutcome(status: $0.status, error: $0.error, shares: $0.shares.map(flip), packed: $0.packed != nil)
             }))
         }
         return nil
