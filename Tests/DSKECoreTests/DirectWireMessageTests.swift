@@ -25,6 +25,25 @@ import Testing
         #expect((T.self as? any DirectWireMessage.Type)?.init(direct: value) as? T == message)
     }
 
+    @Test func aBatchNamesEachKeyIDOnce() {
+        let ids = (0..<KeyShareBatch.maxCount).map { _ in UUID() }
+        #expect(ids.allDistinct && ids.isValidBatch)
+        for (from, to) in [(0, 1), (5, 900), (1023, 0), (512, 511)] {
+            var repeated = ids
+            repeated[to] = repeated[from]
+            #expect(!repeated.allDistinct, "\(from) -> \(to)")
+            #expect(!repeated.isValidBatch)
+        }
+        // Equal halves are not equal IDs: both 64-bit words are compared.
+        let a = UUID(uuid: (1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9))
+        let b = UUID(uuid: (1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 8))
+        let c = UUID(uuid: (0, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9))
+        #expect([a, b, c].allDistinct)
+        #expect(![a, b, c, b].allDistinct)
+        #expect([a].isValidBatch && !([UUID]()).isValidBatch)
+        #expect(!(ids + [UUID()]).isValidBatch, "more than the batch limit")
+    }
+
     @Test func uuidsAreSpelledAsFoundationSpellsThemLowercased() {
         for _ in 0..<200 {
             let uuid = UUID()
