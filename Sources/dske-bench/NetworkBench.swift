@@ -156,10 +156,10 @@ struct NetworkBench: AsyncParsableCommand {
                 BenchSupport.report("network_psrd_per_key_byte_batch128_\(client)", used / batchKeyBytes, "B/B")
             }
 
-            // 400 batch pairs by 8 requests at once (one per encryptor pair), then by 32 (four per
+            // 800 batch pairs by 8 requests at once (one per encryptor pair), then by 32 (four per
             // pair): a KME serving many encryptors sees the second.
             for tasks in [8, 32] {
-                let perTask = 400 / tasks
+                let perTask = 800 / tasks
                 let parallelBatchStart = ContinuousClock.now
                 try await BenchSupport.concurrently(tasks) { task in
                     for _ in 0..<perTask { _ = try await http.pair(index: (task - 1) % 8 + 1, number: 128) }
