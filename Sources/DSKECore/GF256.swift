@@ -133,13 +133,7 @@ enum GF256 {
         // the loops below are the same sequence of AND and XOR whatever the coefficients; words
         // holds the current bytes of each node. Sixteen bytes at a time (two words, one SSE2
         // register), then eight, then the tail.
-        // On the heap: as a `withUnsafeTemporaryAllocation` on the stack, inlined into
-        // `Shamir.splitColumns`, release builds crashed there ("free(): invalid pointer": the
-        // caller took its cleanup path for a thrown error and freed its scratch twice), while the
-        // same code under ASan and in debug builds ran clean. One allocation per call is noise.
-        let scratch = UnsafeMutableBufferPointer<SIMD2<UInt64>>.allocate(capacity: 9 * nodeCount)
-        defer { scratch.deallocate() }
-        do {
+        withUnsafeTemporaryAllocation(of: SIMD2<UInt64>.self, capacity: 9 * nodeCount) { scratch in
             let masks = scratch.baseAddress.unsafelyUnwrapped
             let words = masks + 8 * nodeCount
             for i in 0..<nodeCount {
@@ -161,7 +155,7 @@ enum GF256 {
                 offset &+= 8
             }
             // The words were secret bytes.
-            scratch.initialize(repeating: SIMD2())
+            scratch.update(repeating: SIMD2())
         }
     }
 
