@@ -3,8 +3,7 @@
 ///
 /// Share and secret bytes are secrets, so nothing that touches them branches on a value or
 /// indexes a table with one: they only flow through `timesX` and the AND/XOR kernel of
-/// `combine`, sixteen bytes at a time in two `UInt64` lanes ("SIMD within a register", one
-/// SSE2 register). The log/exp
+/// `interpolate`, eight bytes at a time in a `UInt64` ("SIMD within a register"). The log/exp
 /// tables below are indexed by x coordinates only: share indices, which are public (they travel
 /// in clear as `share_index`), and 254 and 255. Computing the Lagrange coefficients from them
 /// costs tens of nanoseconds, where constant-time scalar products and a^254 inverses cost about
@@ -27,13 +26,13 @@ enum GF256 {
     private static let lowSevenBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     private static let laneLowBit: UInt64 = 0x0101_0101_0101_0101
 
-    /// Multiplies each of the sixteen bytes of `lanes` by x (the element 0x02).
+    /// Multiplies each of the eight bytes of `lanes` by x (the element 0x02).
     @inline(__always)
-    static func timesX(_ lanes: SIMD2<UInt64>) -> SIMD2<UInt64> {
-        // The overflow bit of each byte, spread to 0x1B within that byte (0x1B = 16 + 8 + 2 + 1,
-        // so the shifts stay inside it; SSE2 has no 64-bit lane multiply).
-        let overflow = (lanes &>> 7) & SIMD2(repeating: laneLowBit)
-        return ((lanes & SIMD2(repeating: lowSevenBits)) &<< 1) ^ overflow ^ (overflow &<< 1) ^ (overflow &<< 3) ^ (overflow &<< 4)
+    static func timesX(_ lanes: UInt64) -> UInt64 {
+        // The overflow bit of each lane, spread to 0x1B within that lane: 0x1B < 0x100 so the
+        // multiplication cannot carry into a neighbouring lane.
+        let overflow = (lanes >> 7) & laneLowBit
+        return ((lanes & lowSevenBits) << 1) ^ (overflow &* 0x1B)
     }
 
     /// Discrete logarithms to the base 0x03 (a generator), for arithmetic on x coordinates only.
@@ -130,50 +129,36 @@ enum GF256 {
     static func combine(nodes: UnsafeRawPointer, stride: Int, nodeCount: Int, count: Int,
                         coefficients: UnsafePointer<UInt8>, into out: UnsafeMutableRawPointer) {
         // masks[b * nodeCount + i] is all ones when bit b of the coefficient of node i is set, so
-        // the loops below are the same sequence of AND and XOR whatever the coefficients; words
-        // holds the current bytes of each node. Sixteen bytes at a time (two words, one SSE2
-        // register), then eight, then the tail.
-        withUnsafeTemporaryAllocation(of: SIMD2<UInt64>.self, capacity: 9 * nodeCount) { scratch in
+        // the loop below is the same sequence of AND and XOR whatever the coefficients; words
+        // holds the current eight bytes of each node.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 9 * nodeCount) { scratch in
             let masks = scratch.baseAddress.unsafelyUnwrapped
             let words = masks + 8 * nodeCount
             for i in 0..<nodeCount {
                 let coefficient = UInt64(coefficients[i])
-                for bit in 0..<8 { masks[bit * nodeCount + i] = SIMD2(repeating: 0 &- ((coefficient >> UInt64(bit)) & 1)) }
+                for bit in 0..<8 { masks[bit * nodeCount + i] = 0 &- ((coefficient >> UInt64(bit)) & 1) }
             }
             var offset = 0
-            while offset &+ 16 <= count {
-                for i in 0..<nodeCount {
-                    words[i] = nodes.loadUnaligned(fromByteOffset: i &* stride &+ offset, as: SIMD2<UInt64>.self)
-                }
-                (out + offset).storeBytes(of: horner(words, masks, nodeCount: nodeCount), as: SIMD2<UInt64>.self)
-                offset &+= 16
-            }
             while offset < count {
                 let width = min(8, count &- offset)
-                for i in 0..<nodeCount { words[i] = SIMD2(loadWord(nodes + (i &* stride &+ offset), width: width), 0) }
-                storeWord(horner(words, masks, nodeCount: nodeCount)[0], into: out + offset, width: width)
+                for i in 0..<nodeCount { words[i] = loadWord(nodes + (i &* stride &+ offset), width: width) }
+                // Horner in x over the coefficient bits: the sum over b of x^b times the XOR of
+                // the nodes whose coefficient has bit b set.
+                var sum: UInt64 = 0
+                var bit = 7
+                while bit >= 0 {
+                    let maskRow = masks + bit &* nodeCount
+                    var terms: UInt64 = 0
+                    for i in 0..<nodeCount { terms ^= words[i] & maskRow[i] }
+                    sum = timesX(sum) ^ terms
+                    bit &-= 1
+                }
+                storeWord(sum, into: out + offset, width: width)
                 offset &+= 8
             }
             // The words were secret bytes.
-            scratch.update(repeating: SIMD2())
+            scratch.update(repeating: 0)
         }
-    }
-
-    /// Horner in x over the coefficient bits: the sum over b of x^b times the XOR of the words
-    /// whose node's coefficient has bit b set.
-    @inline(__always)
-    private static func horner(_ words: UnsafeMutablePointer<SIMD2<UInt64>>, _ masks: UnsafeMutablePointer<SIMD2<UInt64>>,
-                               nodeCount: Int) -> SIMD2<UInt64> {
-        var sum = SIMD2<UInt64>()
-        var bit = 7
-        while bit >= 0 {
-            let maskRow = masks + bit &* nodeCount
-            var terms = SIMD2<UInt64>()
-            for i in 0..<nodeCount { terms ^= words[i] & maskRow[i] }
-            sum = timesX(sum) ^ terms
-            bit &-= 1
-        }
-        return sum
     }
 
     /// Reads `width` (1...8) bytes in native order; lanes past them read as zero.
