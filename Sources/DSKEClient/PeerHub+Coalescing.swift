@@ -129,9 +129,7 @@ extension PeerHub {
         // A refused request's keys have no shares to open.
         let opened = await open(answers: zip(outcomes, works).map { outcome, work in
             guard outcome.isOK else { return ShareAnswer(requested: work.keyIDs) }
-            // `shares` would rebuild a packed form's shares one by one.
-            if let packed = outcome.packed { return ShareAnswer(requested: work.keyIDs, packed: packed) }
-            return ShareAnswer(requested: work.keyIDs, list: outcome.shares ?? [])
+            return ShareAnswer(requested: work.keyIDs, packed: outcome.packed, list: outcome.listShares ?? [])
         })
         return .success(zip(outcomes, works).enumerated().map { position, pair in
             pair.0.isOK ? opened[position] : pair.1.failed(fail(classify(Self.response(for: pair.0))))

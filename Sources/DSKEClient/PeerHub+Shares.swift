@@ -257,9 +257,7 @@ extension PeerHub {
         } catch {
             return FetchedShares(Self.all(keyIDs, fail(.badResponse("fetch answer: \(error)"))))
         }
-        // `shares` would rebuild a packed form's shares one by one.
-        if let packed = answer.packed { return await open(answers: [ShareAnswer(requested: keyIDs, packed: packed)])[0] }
-        return await open(answers: [ShareAnswer(requested: keyIDs, list: answer.shares)])[0]
+        return await open(answers: [ShareAnswer(requested: keyIDs, packed: answer.packed, list: answer.listShares)])[0]
     }
 
     /// Every key of `keyIDs` failed with `failure`.

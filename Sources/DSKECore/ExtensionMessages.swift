@@ -170,10 +170,11 @@ public struct PostKeySharesRequest: WireMessage, Hashable {
     /// The packed form the shares travel in, when they do (`packed_shares` instead of `shares`).
     public let packed: PackedShares?
     /// The list form, empty when the shares are packed.
-    private let listShares: [BatchKeyShare]
+    public let listShares: [BatchKeyShare]
 
     /// 1...`KeyShareBatch.maxCount` shares with distinct key IDs, one object each. Built from the
-    /// packed form on every call when the shares are packed: hot paths read `packed` instead.
+    /// packed form on every call when the shares are packed: hot paths read `packed` and
+    /// `listShares` instead.
     public var shares: [BatchKeyShare] { packed?.shares ?? listShares }
     public var shareCount: Int { packed?.keyIDs.count ?? listShares.count }
 
@@ -290,7 +291,7 @@ public struct FetchKeySharesResponse: WireMessage, Hashable {
     /// The packed form the shares travel in, when they do (as `PostKeySharesRequest.packed`).
     public let packed: PackedShares?
     /// The list form, empty when the shares are packed.
-    private let listShares: [BatchKeyShare]
+    public let listShares: [BatchKeyShare]
 
     /// One object per share, built from the packed form on every call when the shares are packed.
     public var shares: [BatchKeyShare] { packed?.shares ?? listShares }

@@ -92,7 +92,7 @@ public struct KeySharesOutcome: WireMessage, Hashable {
     /// The packed form the shares travel in, when they do (as `FetchKeySharesResponse.packed`).
     public let packed: PackedShares?
     /// The list form; nil when the shares are packed, and in a post's outcomes.
-    private let listShares: [BatchKeyShare]?
+    public let listShares: [BatchKeyShare]?
 
     /// A fetch's shares (status 200); absent in a post's outcomes. Built from the packed form on
     /// every call when the shares are packed.

@@ -76,7 +76,7 @@ extension HubService {
         if let packed = message.packed {
             open(packed.keyIDs, index: packed.shareIndex, encrypted: packed.values, pad: pads[0])
         } else {
-            for (share, pad) in zip(message.shares, pads) {
+            for (share, pad) in zip(message.listShares, pads) {
                 open([share.userKeyID], index: share.shareIndex, encrypted: share.encryptedShareValue, pad: pad)
             }
         }
@@ -92,7 +92,7 @@ extension HubService {
     /// used; then the first failure is thrown.
     func takePads(client: String, _ message: PostKeySharesRequest) async throws(ServiceError) -> [[UInt8]] {
         if let packed = message.packed { return [try await takePad(client: client, allocation: packed.allocation)] }
-        let taken = await store.take(peer: client, allocations: message.shares.map { $0.encryptionKeyAllocation })
+        let taken = await store.take(peer: client, allocations: message.listShares.map { $0.encryptionKeyAllocation })
         var pads: [[UInt8]] = []
         pads.reserveCapacity(taken.count)
         var refusal: PSRDError?
