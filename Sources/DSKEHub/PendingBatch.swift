@@ -55,14 +55,6 @@ final class PendingBatch: @unchecked Sendable {
         SecretBytes.wipe(pad)
     }
 
-    /// A batch of one share whose value is already open (tests).
-    convenience init?(keyID: UUID, masterClient: String, masterSAE: String, slaveSAE: String, slaveClient: String,
-                      shareIndex: Int, value: [UInt8]) {
-        self.init(keyIDs: [keyID], masterClient: masterClient, masterSAE: masterSAE, slaveSAE: slaveSAE,
-                  slaveClient: slaveClient, shareIndex: shareIndex, encrypted: value,
-                  pad: [UInt8](repeating: 0, count: value.count))
-    }
-
     /// Every share of the batch, in order.
     var shares: [PendingShare] { keyIDs.indices.map { PendingShare(batch: self, position: $0) } }
 

@@ -7,18 +7,6 @@ struct PendingShare: Sendable {
     let batch: PendingBatch
     let position: Int
 
-    /// A share alone, its value already open (tests); the value must not be empty.
-    init(keyID: UUID, masterClient: String, masterSAE: String, slaveSAE: String, slaveClient: String,
-         shareIndex: Int, value: [UInt8]) {
-        self.init(batch: PendingBatch(keyID: keyID, masterClient: masterClient, masterSAE: masterSAE, slaveSAE: slaveSAE,
-                                      slaveClient: slaveClient, shareIndex: shareIndex, value: value)!, position: 0)
-    }
-
-    init(batch: PendingBatch, position: Int) {
-        self.batch = batch
-        self.position = position
-    }
-
     var keyID: UUID { batch.keyIDs[position] }
     var masterClient: String { batch.masterClient }
     var masterSAE: String { batch.masterSAE }
