@@ -160,6 +160,7 @@ struct NetworkBench: AsyncParsableCommand {
             // pair): a KME serving many encryptors sees the second.
             for tasks in [8, 32] {
                 let perTask = 800 / tasks
+                let batchMessagesBefore = try await network.shareMessages()
                 let parallelBatchStart = ContinuousClock.now
                 try await BenchSupport.concurrently(tasks) { task in
                     for _ in 0..<perTask { _ = try await http.pair(index: (task - 1) % 8 + 1, number: 128) }
@@ -167,6 +168,10 @@ struct NetworkBench: AsyncParsableCommand {
                 let parallelBatchSeconds = (ContinuousClock.now - parallelBatchStart) / .seconds(1)
                 BenchSupport.report("network_keys_per_s_batch128_\(tasks)_parallel", Double(tasks * perTask * 128) / parallelBatchSeconds, "keys/s")
                 cpu = reportCPU(network, since: cpu, phase: "batch128_\(tasks)_parallel", pairs: tasks * perTask)
+                // Coalescing at work: below 10 (5 hubs, two directions), requests shared messages.
+                let batchMessagesAfter = try await network.shareMessages()
+                BenchSupport.report("network_hub_messages_per_pair_batch128_\(tasks)_parallel",
+                                    Double(batchMessagesAfter.all - batchMessagesBefore.all) / Double(tasks * perTask), "messages")
                 keysDelivered += tasks * perTask * 128
             }
 
