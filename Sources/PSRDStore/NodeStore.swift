@@ -239,22 +239,35 @@ public actor NodeStore {
     /// Adds a block to the pool `owner` allocates from in the pair with `peer`. Durable when it
     /// returns (file written and synced, row committed); a crash before the commit leaves no
     /// usable trace. Refuses a UUID this store ever held.
-    public func addBlock(peer: String, owner: PoolOwner, uuid: UUID, bytes: [UInt8],
-                         source: String = "api") throws(StoreError) {
-        let database = try openDatabase()
+    ///
+    /// The file is written and synced off the store's thread (`BlockWriter`): the store serves
+    /// every message's pads meanwhile, instead of waiting behind a refill's disk writes. Only the
+    /// rename, the directory sync and the commit run on it.
+    public nonisolated func addBlock(peer: String, owner: PoolOwner, uuid: UUID, bytes: [UInt8],
+                                     source: String = "api") async throws(StoreError) {
         guard !peer.isEmpty else { throw .invalidArgument("peer name is empty") }
         guard !bytes.isEmpty else { throw .invalidArgument("PSRD block \(uuid.lowercased) is empty") }
-        guard try database.knownBlocks([uuid]).isEmpty else { throw .duplicateBlock(uuid) }
-        let temporary = blockPath(uuid) + ".tmp"
-        do {
-            try Posix.writeSynced(temporary, bytes)
+        // A name of its own: two adds of one UUID (a peer's mistake) never write one file.
+        let temporary = "\(blocksDirectory)/\(uuid.lowercased).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        try await BlockWriter.write(temporary, bytes)
+        try await installWritten(peer: peer, owner: owner, uuid: uuid, path: temporary, size: bytes.count, source: source)
+    }
+
+    /// Moves a block file `addBlock` wrote into place and commits its row; wipes the file when
+    /// the block is refused (a UUID this store held, a closed store).
+    private func installWritten(peer: String, owner: PoolOwner, uuid: UUID, path: String, size: Int,
+                                source: String) throws(StoreError) {
+        let database: StoreDatabase
+        do throws(StoreError) {
+            database = try openDatabase()
+            guard try database.knownBlocks([uuid]).isEmpty else { throw .duplicateBlock(uuid) }
+            try Posix.renameFile(path, blockPath(uuid))
         } catch {
-            try? Posix.wipeAndUnlink(temporary)
+            try? Posix.wipeAndUnlink(path)
             throw error
         }
-        try Posix.renameFile(temporary, blockPath(uuid))
         try Posix.syncDirectory(blocksDirectory)
-        try install([(peer, owner, uuid, bytes.count)], bundleID: nil, source: source, database)
+        try install([(peer, owner, uuid, size)], bundleID: nil, source: source, database)
     }
 
     /// True when a block with this UUID is, or once was, in this store: an importer can refuse

@@ -333,4 +333,51 @@ func range(_ uuid: UUID, _ start: Int, _ size: Int) throws -> Allocation {
         try await store.addBlock(peer: "h", owner: .client, uuid: unregistered, bytes: Fixture.bytes(10))
         #expect(await store.unusedBytes(peer: "h", owner: .client) == 10)
     }
+
+    /// `addBlock` writes its file off the store's thread, then commits: a refused add (a known
+    /// UUID, a race between two adds of one UUID, a closed store) must leave no file behind, and
+    /// a block's bytes are those of the add that won.
+    @Test func refusedAddsLeaveNoFileAndRacingAddsOfOneBlockAdmitOne() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s"
+        let store = try await NodeStore(directory: path, localRole: .client)
+        let known = Fixture.uuid(1), raced = Fixture.uuid(2)
+        try await store.addBlock(peer: "h", owner: .client, uuid: known, bytes: Fixture.bytes(10))
+        let candidates = [Fixture.bytes(32, seed: 5), Fixture.bytes(32, seed: 6)]
+        let outcomes = await withTaskGroup(of: (Int, StoreError?).self) { group in
+            for (index, bytes) in candidates.enumerated() {
+                group.addTask {
+                    do throws(StoreError) {
+                        try await store.addBlock(peer: "h", owner: .hub, uuid: raced, bytes: bytes)
+                        return (index, nil)
+                    } catch { return (index, error) }
+                }
+            }
+            group.addTask {
+                do throws(StoreError) {
+                    try await store.addBlock(peer: "h", owner: .client, uuid: known, bytes: Fixture.bytes(10, seed: 9))
+                    return (2, nil)
+                } catch { return (2, error) }
+            }
+            var outcomes: [Int: StoreError?] = [:]
+            for await (index, error) in group { outcomes[index] = error }
+            return outcomes
+        }
+        #expect(outcomes[2] == .some(.duplicateBlock(known)))
+        let winners = (0..<2).filter { outcomes[$0] == .some(nil) }
+        #expect(winners.count == 1)
+        #expect((0..<2).filter { outcomes[$0] == .some(.duplicateBlock(raced)) }.count == 1)
+        let racedBytes = try Allocation(fragments: [Fragment(blockUUID: raced, start: 0, size: 32)])
+        #expect(try await store.peek(peer: "h", allocation: racedBytes) == candidates[winners[0]])
+        #expect(try await store.allocate(peer: "h", size: 4).1 == Array(Fixture.bytes(10)[0..<4]))
+        let listing = try FileManager.default.contentsOfDirectory(atPath: path + "/blocks")
+        #expect(Set(listing)
+                == ["\(known.lowercased).psrd", "\(raced.lowercased).psrd"], "\(listing)")
+
+        try await store.close()
+        await #expect(throws: StoreError.closed) {
+            try await store.addBlock(peer: "h", owner: .client, uuid: Fixture.uuid(3), bytes: Fixture.bytes(10))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path + "/blocks").count == 2)
+    }
 }
