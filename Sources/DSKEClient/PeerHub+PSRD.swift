@@ -66,12 +66,14 @@ extension PeerHub {
     }
 
     /// `GET /dske/oob/v1/psrd?client_name=C&pool_owner=client|hub&size=N` (the reference client's
-    /// parameters, in its order), stored durably before it is used.
+    /// parameters, in its order), stored durably before it is used. Asks for the raw form
+    /// (`PSRDBlockOctets`) and reads either.
     private func requestBlock(_ owner: PoolOwner, size: Int) async -> Bool {
         let query = [("client_name", settings.name), ("pool_owner", owner.rawValue), ("size", String(size))]
         let response: PeerResponse
         do {
             response = try await connection.send(.GET, path: "/dske/oob/v1/psrd", query: query, signed: false,
+                                                 accept: PSRDBlockOctets.accept,
                                                  responseLimit: WireCoding.limit(forBase64Payload: size))
         } catch {
             note(.unreachable("\(error)"))
@@ -86,7 +88,7 @@ extension PeerHub {
         }
         let block: PSRDBlockResponse
         do {
-            block = try response.decode(PSRDBlockResponse.self, limit: WireCoding.limit(forBase64Payload: size))
+            block = try PSRDBlockOctets.read(response, limit: WireCoding.limit(forBase64Payload: size))
         } catch {
             note(.badResponse("PSRD block: \(error)"))
             logger.warning("hub \(name) sent a malformed PSRD block: \(error)")

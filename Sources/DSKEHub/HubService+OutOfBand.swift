@@ -19,7 +19,8 @@ extension HubService {
 
     /// `GET /hub/{hub}/dske/oob/v1/psrd?client_name=C&pool_owner=client|hub&size=N` (`owner` is
     /// accepted for `pool_owner`, as newer reference clients send): a fresh block of N random bytes,
-    /// stored durably in the matching pool before it is sent.
+    /// stored durably in the matching pool before it is sent; raw when the request accepts it
+    /// (`PSRDBlockOctets`), else the reference's JSON.
     func getPSRD(_ request: Request) async throws -> Response {
         let query = try QueryParameters(query: request.uri.query)
         let client = try query.require("client_name")
@@ -52,7 +53,8 @@ extension HubService {
                                                      "max_pool_bytes": .number(JSONNumber(settings.maxPoolBytes))])
         }
         let uuid = UUID()
-        let data = SecureRandom.bytes(size)
+        // Off the event loop: a block is up to max_psrd_block_size bytes of kernel CSPRNG output.
+        let data = await OffLoop.run { SecureRandom.bytes(size) }
         do {
             try await store.addBlock(peer: client, owner: owner, uuid: uuid, bytes: data, source: "oob-http")
         } catch {
@@ -61,6 +63,9 @@ extension HubService {
         await counters.add(.psrdBlocks)
         await counters.add(.psrdBytes, size)
         logger.info("PSRD block \(uuid.lowercased) of \(size) bytes for client \(client), pool owner \(owner.rawValue)")
+        if PSRDBlockOctets.isAccepted(request.headers[values: .accept].joined(separator: ",")) {
+            return PSRDBlockOctets.response(uuid: uuid, bytes: data)
+        }
         return JSONResponse.make(body: PSRDBlockResponse(blockUUID: uuid, data: data))
     }
 }

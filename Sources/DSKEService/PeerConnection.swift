@@ -31,9 +31,10 @@ public struct PeerConnection: Sendable {
 
     /// Sends a request. `query` is encoded here (form encoding, parameters in the given order)
     /// and the exact bytes sent are the bytes signed. `path` is appended to `baseURL` and starts
-    /// with '/'.
+    /// with '/'. `accept`, when given, is sent as the `Accept` header.
     public func send(_ method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
-                     signed: Bool, responseLimit: Int = WireCoding.defaultLimit) async throws(PeerConnectionError) -> PeerResponse {
+                     signed: Bool, accept: String? = nil,
+                     responseLimit: Int = WireCoding.defaultLimit) async throws(PeerConnectionError) -> PeerResponse {
         let rawQuery = query.isEmpty ? nil : Self.formEncode(query)
         var request = HTTPClientRequest(url: baseURL + path + (rawQuery.map { "?" + $0 } ?? ""))
         request.method = method
@@ -41,6 +42,7 @@ public struct PeerConnection: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        if let accept { request.headers.add(name: "Accept", value: accept) }
         if signed {
             do {
                 let signature = try await signer.signRequest(peer: peer, rawQuery: rawQuery, body: body ?? [])
@@ -52,10 +54,12 @@ public struct PeerConnection: Sendable {
         let status: Int
         let bytes: [UInt8]
         let signatureHeader: String?
+        let headers: HTTPHeaders
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
             status = Int(response.status.code)
-            signatureHeader = response.headers.first(name: DSKESignature.headerName)
+            headers = response.headers
+            signatureHeader = headers.first(name: DSKESignature.headerName)
             let buffer = try await response.body.collect(upTo: responseLimit)
             bytes = Array(buffer.readableBytesView)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
@@ -74,7 +78,7 @@ public struct PeerConnection: Sendable {
                 throw .invalidResponseSignature(error.description)
             }
         }
-        return PeerResponse(status: status, body: bytes)
+        return PeerResponse(status: status, body: bytes, headers: headers)
     }
 
     /// `application/x-www-form-urlencoded` as Python's urlencode writes it for these values:

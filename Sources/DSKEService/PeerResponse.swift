@@ -1,13 +1,17 @@
 import DSKECore
+import NIOHTTP1
 
 /// What a peer answered: status and raw body (verified when it was a signed 200).
 public struct PeerResponse: Sendable {
     public let status: Int
     public let body: [UInt8]
+    /// For answers whose form the headers tell (a raw PSRD block).
+    public let headers: HTTPHeaders
 
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8], headers: HTTPHeaders = [:]) {
         self.status = status
         self.body = body
+        self.headers = headers
     }
 
     public var isOK: Bool { status == 200 }
