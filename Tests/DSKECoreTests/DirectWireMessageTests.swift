@@ -41,6 +41,14 @@ import Testing
         #expect([a, b, c].allDistinct)
         #expect(![a, b, c, b].allDistinct)
         #expect([a].isValidBatch && !([UUID]()).isValidBatch)
+        // IDs that are not random (a peer's choice) differ in a few bits only: still told apart,
+        // and a repeat found wherever it is; also beyond a batch's size.
+        let structured = (0..<3000).map { i in
+            UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, UInt8(i >> 8), UInt8(i & 0xFF)))
+        }
+        #expect(structured.allDistinct)
+        #expect(!(structured + [structured[2047]]).allDistinct)
+        #expect(!([structured[0]] + structured).allDistinct)
         #expect(!(ids + [UUID()]).isValidBatch, "more than the batch limit")
     }
 
