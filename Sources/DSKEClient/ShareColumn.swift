@@ -1,3 +1,5 @@
+import DSKECore
+
 /// One share index's shares of a run of keys, end to end: key i's share is bytes
 /// i*shareSize..<(i+1)*shareSize (a column of `Shamir.splitColumns`, or a packed answer once
 /// opened). A batch travels through the client as one of these per hub instead of an array per share.
@@ -30,7 +32,7 @@ struct ShareColumn: Sendable {
         return [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
             pad.withUnsafeBufferPointer { pad in
                 bytes.withUnsafeBufferPointer { bytes in
-                    for i in 0..<count { output[i] = bytes[i] ^ pad[offset &+ i] }
+                    OneTimePad.xor(bytes, with: UnsafeBufferPointer(rebasing: pad[offset...]), into: output)
                 }
             }
             initialized = count

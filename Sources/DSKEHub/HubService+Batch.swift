@@ -219,7 +219,8 @@ extension HubService {
                 var at = 0
                 for share in group {
                     let value = share.value
-                    for i in 0..<value.count { output[at + i] = value[i] ^ pad[offset + at + i] }
+                    OneTimePad.xor(value, with: UnsafeBufferPointer(rebasing: pad[(offset + at)...]),
+                                   into: UnsafeMutableBufferPointer(rebasing: output[at...]))
                     at += value.count
                 }
             }

@@ -48,9 +48,7 @@ final class PendingBatch: @unchecked Sendable {
         shareSize = encrypted.count / keyIDs.count
         values = .allocate(capacity: encrypted.count)
         encrypted.withUnsafeBufferPointer { encrypted in
-            pad.withUnsafeBufferPointer { pad in
-                for i in 0..<encrypted.count { values[i] = encrypted[i] ^ pad[i] }
-            }
+            pad.withUnsafeBufferPointer { pad in OneTimePad.xor(encrypted, with: pad, into: values) }
         }
         SecretBytes.wipe(pad)
     }

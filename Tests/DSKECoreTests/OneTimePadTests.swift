@@ -47,4 +47,20 @@ struct OneTimePadTests {
             #expect(Set(block[window..<(window + 4096)]).count > 200, "window at \(window)")
         }
     }
+
+    /// The shared loop writes exactly `data.count` bytes, from the start of the pad and output it
+    /// is given: a pad slice at an offset and an output slice leave the rest untouched.
+    @Test func theSharedLoopCoversTheDataAndNoMore() {
+        let data: [UInt8] = [1, 2, 3, 4], pad: [UInt8] = [9, 9, 0xF0, 0x0F, 0xFF, 0x00, 9]
+        var output = [UInt8](repeating: 0xAA, count: 8)
+        data.withUnsafeBufferPointer { data in
+            pad.withUnsafeBufferPointer { pad in
+                output.withUnsafeMutableBufferPointer { output in
+                    OneTimePad.xor(data, with: UnsafeBufferPointer(rebasing: pad[2...]),
+                                   into: UnsafeMutableBufferPointer(rebasing: output[3...]))
+                }
+            }
+        }
+        #expect(output == [0xAA, 0xAA, 0xAA, 0xF1, 0x0D, 0xFC, 0x04, 0xAA])
+    }
 }
