@@ -11,9 +11,11 @@ import Testing
     /// (master, slave) of each key request: two pairs, and two requests of the same pair.
     static let pairs = [("sam", "sofia"), ("stan", "sue"), ("sam", "sue"), ("stan", "sofia"), ("sam", "sofia")]
 
-    /// Polls `condition` every 5 ms for up to 2 s (the held messages time out after 3 s).
-    func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-        for _ in 0..<400 {
+    /// Polls `condition` every 5 ms for up to `seconds`: 2 s by default, since a held message
+    /// times out 3 s after it was sent. Waiting for the first message to be held can take longer
+    /// (a loaded machine, a refill before it): its clock only starts once it is sent.
+    func waitUntil(_ what: String, seconds: Int = 2, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<(seconds * 200) {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -32,7 +34,7 @@ import Testing
                     _ call: @escaping @Sendable (Int) async throws -> Reply) async throws -> [Reply] {
         try await withThrowingTaskGroup(of: (Int, Reply).self) { group in
             group.addTask { (0, try await call(0)) }
-            try await waitUntil("hank holds the first message") { await gate.held == 1 }
+            try await waitUntil("hank holds the first message", seconds: 10) { await gate.held == 1 }
             for index in 1..<Self.pairs.count { group.addTask { (index, try await call(index)) } }
             try await waitUntil("four requests wait at \(client)") { try await waiting(network, client) == 4 }
             await gate.open()
@@ -74,7 +76,7 @@ import Testing
             let made = try await withThrowingTaskGroup(of: Reply.self) { group in
                 let (master, slave) = Self.pairs[0]
                 group.addTask { try await network.etsi(.GET, "carol", "\(slave)/enc_keys", caller: master) }
-                try await waitUntil("hank holds the first message") { await gate.held == 1 }
+                try await waitUntil("hank holds the first message", seconds: 10) { await gate.held == 1 }
                 for (master, slave) in Self.pairs.dropFirst() {
                     group.addTask { try await network.etsi(.GET, "carol", "\(slave)/enc_keys", caller: master) }
                 }
