@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSKECore
 import Foundation
 
 /// What every benchmark prints and computes the same way, so that figures from different
@@ -9,6 +10,20 @@ enum BenchSupport {
     static func report(_ name: String, _ value: Double, _ unit: String) {
         let text = value >= 100 ? String(Int(value.rounded())) : String(format: "%.3g", value)
         print("\(name): \(text) \(unit)")
+    }
+
+    /// Microseconds for one Shamir split + reconstruct (256-bit key, n = 5, k = 3), as `dske-bench
+    /// crypto` measures it, in short rounds: how fast this machine is right now. The network's
+    /// figures are CPU bound, and this machine kind has run 1.5-2.5 times slower from one day (or
+    /// minute) to the next; reported beside them, it tells a slower machine from slower code.
+    static func machineSpeedMicroseconds() throws -> Double {
+        let secret = SecureRandom.bytes(32)
+        let bench = Bench(round: .milliseconds(40))
+        let nanoseconds = try bench.measure {
+            try Shamir.reconstruct(try Shamir.split(secret: secret, shareCount: 5, threshold: 3), threshold: 3)[0]
+        }
+        bench.finish()
+        return nanoseconds / 1000
     }
 
     /// The nearest-rank percentile (`p` from 0 to 1); NaN for no values.

@@ -77,6 +77,9 @@ struct NetworkBench: AsyncParsableCommand {
                 return source
             }
             defer { signals.forEach { $0.cancel() } }
+            // The machine's speed with nothing else running, before and after: see
+            // `BenchSupport.machineSpeedMicroseconds`.
+            BenchSupport.report("network_machine_shamir_us_before", try BenchSupport.machineSpeedMicroseconds(), "us")
             do {
                 try await network.start()
                 try await measure(network)
@@ -86,6 +89,7 @@ struct NetworkBench: AsyncParsableCommand {
                 throw error
             }
             await network.stop(keepDirectory: false)
+            BenchSupport.report("network_machine_shamir_us_after", try BenchSupport.machineSpeedMicroseconds(), "us")
         }
 
         private func measure(_ network: BenchNetwork) async throws {
