@@ -8,10 +8,7 @@ import Testing
 /// as it was, every share still there for the client that may have it.
 @Suite struct ShareStoreClaimTests {
     func share(slaveClient: String = "connie", slaveSAE: String = "sofia", value: [UInt8]) -> PendingShare {
-        // A batch of one, its value already open (a zero pad).
-        PendingBatch(keyIDs: [UUID()], masterClient: "carol", masterSAE: "sam", slaveSAE: slaveSAE, slaveClient: slaveClient,
-                     shareIndex: 1, encrypted: value,
-                     pad: [UInt8](repeating: 0, count: value.count))!.shares[0]
+        PendingShare.open(slaveClient: slaveClient, slaveSAE: slaveSAE, shareIndex: 1, value: value)
     }
 
     @Test func aRefusalLateInTheListPutsBackTheSharesTakenBeforeIt() async throws {

@@ -8,10 +8,7 @@ import Testing
 /// The in-memory share store on its own: one share per key ID, all-or-nothing claims, expiry.
 @Suite struct ShareStoreTests {
     func share(_ id: UUID = UUID(), slaveClient: String = "connie", value: [UInt8] = [1, 2, 3]) -> PendingShare {
-        // A batch of one, its value already open (a zero pad).
-        PendingBatch(keyIDs: [id], masterClient: "carol", masterSAE: "sam", slaveSAE: "sofia", slaveClient: slaveClient,
-                     shareIndex: 0, encrypted: value,
-                     pad: [UInt8](repeating: 0, count: value.count))!.shares[0]
+        PendingShare.open(id, slaveClient: slaveClient, shareIndex: 0, value: value)
     }
 
     @Test func aClaimTakesTheSharesAndARestorePutsThemBack() async throws {
