@@ -18,10 +18,7 @@ struct CryptoBench: AsyncParsableCommand {
         var tampered = shares
         tampered[1] = ShamirShare(index: 1, value: OneTimePad.apply(pad: [UInt8](repeating: 0x5A, count: 32), to: shares[1].value))
 
-        let splitReconstruct = try bench.measure {
-            let shares = try Shamir.split(secret: secret, shareCount: 5, threshold: 3)
-            return try Shamir.reconstruct(shares, threshold: 3)[0]
-        }
+        let splitReconstruct = try bench.measure { try BenchSupport.splitAndReconstruct(secret) }
         bench.report("shamir_split_reconstruct_256bit_n5_k3", nanoseconds: splitReconstruct, unit: .microseconds)
         let split = try bench.measure {
             try Shamir.split(secret: secret, shareCount: 5, threshold: 3)[4].value[0]
