@@ -3,8 +3,8 @@
 ///
 /// Share and secret bytes are secrets, so nothing that touches them branches on a value or
 /// indexes a table with one: they only flow through `timesX` and the AND/XOR kernel of
-/// `interpolate`, eight bytes at a time in a `UInt64` ("SIMD within a register"). The log/exp
-/// tables below are indexed by x coordinates only: share indices, which are public (they travel
+/// `combine` (under `interpolate`), eight bytes at a time in a `UInt64` ("SIMD within a
+/// register"). The log/exp tables below are indexed by x coordinates only: share indices, which are public (they travel
 /// in clear as `share_index`), and 254 and 255. Computing the Lagrange coefficients from them
 /// costs tens of nanoseconds, where constant-time scalar products and a^254 inverses cost about
 /// half a microsecond per reconstruction.
