@@ -80,7 +80,13 @@ public struct BundleImporter: Sendable {
                     if current >= 0 { try FileIO.sync(descriptors[current], path: paths[current]) }
                     current = block
                 }
-                try FileIO.writeAll(descriptors[block], bytes, path: paths[block])
+                // In the store's pieces: a bundle's chunks may be up to 16 MiB (NodeStore.blockWritePiece).
+                var offset = 0
+                while offset < bytes.count {
+                    let end = min(bytes.count, offset + NodeStore.blockWritePiece)
+                    try FileIO.writeAll(descriptors[block], UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), path: paths[block])
+                    offset = end
+                }
             }
             try FileIO.sync(descriptors[current], path: paths[current])
             closeAll()

@@ -108,11 +108,17 @@ enum Posix {
         if unlink(path) != 0 && errno != ENOENT { throw fail("unlink", path) }
     }
 
-    /// Creates (or truncates) `path` with mode 0600, writes `bytes` and syncs the file.
+    /// Creates (or truncates) `path` with mode 0600, writes `bytes` in pieces of
+    /// `NodeStore.blockWritePiece` (see there) and syncs the file.
     static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
         let fd = try openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
         defer { close(fd) }
-        try writeAll(fd, bytes[...], at: 0, path: path)
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + NodeStore.blockWritePiece)
+            try writeAll(fd, bytes[offset..<end], at: offset, path: path)
+            offset = end
+        }
         try syncFile(fd, path: path)
     }
 
