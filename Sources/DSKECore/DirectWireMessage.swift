@@ -124,7 +124,7 @@ extension Array where Element == UUID {
         var bits = 4
         while 1 << bits < count * 2 { bits += 1 }
         let mask = (1 << bits) - 1
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 1 << bits) { slots in
+        return withHeapScratch(of: Int.self, capacity: 1 << bits) { slots in
             // 0: empty; otherwise the position of the ID there, plus one.
             slots.initialize(repeating: 0)
             return withUnsafeBufferPointer { ids in

@@ -68,7 +68,7 @@ enum GF256 {
         let tables = coordinates
         tables.log.withUnsafeBufferPointer { log in
             tables.exp.withUnsafeBufferPointer { exp in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: nodeCount) { logDenominator in
+                withHeapScratch(of: Int.self, capacity: nodeCount) { logDenominator in
                     // log of prod over j != i of (x_i - x_j), reduced mod 255.
                     for i in 0..<nodeCount {
                         var sum = 0
@@ -100,7 +100,7 @@ enum GF256 {
     /// and the xs must be distinct (callers validate both).
     static func interpolate(xs: [UInt8], values: [[UInt8]], targets: [UInt8], length: Int) -> [[UInt8]] {
         let nodeCount = xs.count
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: targets.count * nodeCount + nodeCount * length) { scratch in
+        return withHeapScratch(of: UInt8.self, capacity: targets.count * nodeCount + nodeCount * length) { scratch in
             let coefficients = UnsafeMutableBufferPointer(rebasing: scratch[..<(targets.count * nodeCount)])
             lagrangeCoefficients(xs: xs, targets: targets, into: coefficients)
             // The values one after the other, as `combine` reads its nodes.
@@ -131,7 +131,8 @@ enum GF256 {
         // masks[b * nodeCount + i] is all ones when bit b of the coefficient of node i is set, so
         // the loop below is the same sequence of AND and XOR whatever the coefficients; words
         // holds the current eight bytes of each node.
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 9 * nodeCount) { scratch in
+        withHeapScratch(of: UInt64.self, capacity: 9 * nodeCount) { scratch in
+            defer { scratch.update(repeating: 0) }  // the words were secret bytes
             let masks = scratch.baseAddress.unsafelyUnwrapped
             let words = masks + 8 * nodeCount
             for i in 0..<nodeCount {
@@ -156,8 +157,6 @@ enum GF256 {
                 storeWord(sum, into: out + offset, width: width)
                 offset &+= 8
             }
-            // The words were secret bytes.
-            scratch.update(repeating: 0)
         }
     }
 

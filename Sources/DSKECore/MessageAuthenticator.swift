@@ -57,7 +57,7 @@ public struct MessageAuthenticator: Sendable {
     /// reconstruct, which each compute one; this takes about 0.5.
     static func hmacSHA256(key: UnsafeRawBufferPointer, message feed: (inout SHA256) -> Void) -> SHA256.Digest {
         let blockSize = 64
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: blockSize) { pad in
+        return withHeapScratch(of: UInt8.self, capacity: blockSize) { pad in
             pad.initialize(repeating: 0)
             defer { pad.update(repeating: 0) }
             if key.count > blockSize {

@@ -35,7 +35,7 @@ extension Shamir {
         let perKey = randomByteCount(secretLength: length, threshold: threshold)
         // The k base columns, one after the other: random shares x = 0...k-3, digest shares
         // (x = 254), secrets (x = 255).
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: threshold * columnSize) { scratch in
+        return withHeapScratch(of: UInt8.self, capacity: threshold * columnSize) { scratch in
             let nodes = UnsafeMutableRawPointer(scratch.baseAddress.unsafelyUnwrapped)
             defer { scratch.update(repeating: 0) }
             let randomBase = random.baseAddress
@@ -93,7 +93,7 @@ extension Shamir {
         let others = Array(indices[nodeCount...])
         // The nodes and the evaluations at 255, 254 and each other column's x, as one buffer.
         let targets = threshold == 1 ? others : [secretIndex, digestIndex] + others
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: (nodeCount + targets.count) * columnSize) { scratch in
+        return withHeapScratch(of: UInt8.self, capacity: (nodeCount + targets.count) * columnSize) { scratch in
             let nodes = UnsafeMutableRawPointer(scratch.baseAddress.unsafelyUnwrapped)
             defer { scratch.update(repeating: 0) }
             for j in 0..<nodeCount {
@@ -174,7 +174,7 @@ extension Shamir {
     }
 
     private static func withCoefficients<R>(xs: [UInt8], targets: [UInt8], _ body: (UnsafePointer<UInt8>) -> R) -> R {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, targets.count * xs.count)) { coefficients in
+        withHeapScratch(of: UInt8.self, capacity: max(1, targets.count * xs.count)) { coefficients in
             GF256.lagrangeCoefficients(xs: xs, targets: targets, into: coefficients)
             return body(UnsafePointer(coefficients.baseAddress.unsafelyUnwrapped))
         }

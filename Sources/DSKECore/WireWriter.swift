@@ -85,7 +85,7 @@ struct WireWriter {
     /// small); `fill` answers how many bytes it wrote.
     @inline(__always)
     private mutating func append(upTo capacity: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
+        withHeapScratch(of: UInt8.self, capacity: capacity) { scratch in
             let count = fill(scratch)
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
