@@ -218,10 +218,11 @@ extension HubService {
             pad.withUnsafeBufferPointer { pad in
                 var at = 0
                 for share in group {
-                    let value = share.value
-                    OneTimePad.xor(value, with: UnsafeBufferPointer(rebasing: pad[(offset + at)...]),
-                                   into: UnsafeMutableBufferPointer(rebasing: output[at...]))
-                    at += value.count
+                    share.withValue { value in
+                        OneTimePad.xor(value, with: UnsafeBufferPointer(rebasing: pad[(offset + at)...]),
+                                       into: UnsafeMutableBufferPointer(rebasing: output[at...]))
+                        at += value.count
+                    }
                 }
             }
             initialized = size

@@ -15,8 +15,13 @@ struct PendingShare: Sendable {
     var shareIndex: Int { batch.shareIndex }
     var size: Int { batch.shareSize }
 
-    /// The share's bytes (secret): valid while the caller holds the share and has not wiped it.
-    var value: UnsafeBufferPointer<UInt8> { batch.value(at: position) }
+    /// Lends the share's bytes (secret) to `body`. A closure, not a pointer-valued property: the
+    /// batch owns the bytes, and an optimised build may release the last reference to it right
+    /// after such a property returns, so a pointer handed out that way could read freed memory
+    /// (a release-mode test did: another batch's bytes instead of the share).
+    func withValue<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(batch) { try body(batch.value(at: position)) }
+    }
 
     /// Overwrites the share's bytes once delivered or dropped, so the heap does not keep them.
     func wipe() { batch.wipe(at: position) }

@@ -26,7 +26,7 @@ import Testing
         #expect(await store.counters.delivered == 0)
         let claimed = try await store.claim(keyIDs: [second.keyID, first.keyID], client: "connie", masterSAE: "sam", slaveSAE: "sofia")
         #expect(claimed.map(\.keyID) == [second.keyID, first.keyID])
-        #expect(claimed.map { Array($0.value) } == [[2], [1]])
+        #expect(claimed.map { $0.withValue(Array.init) } == [[2], [1]])
         #expect(try await store.claim(keyIDs: [foreign.keyID], client: "curtis", masterSAE: "sam", slaveSAE: "sofia").count == 1)
         #expect(await store.pendingCount == 1)
     }
