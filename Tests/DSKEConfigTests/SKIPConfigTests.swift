@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 /// `skip_port` in a client's `tls` section: SKIP on its own port, refused where another listener is.
-struct SKIPConfigTests {
+/// A class, so that its deinit removes the scratch directory after each test.
+final class SKIPConfigTests {
     let directory: String
 
     init() throws {
@@ -13,6 +14,8 @@ struct SKIPConfigTests {
             FileManager.default.createFile(atPath: "\(directory)/\(file)", contents: Data("x".utf8))
         }
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     func parse(tls extra: String) throws(ConfigError) -> DSKEConfiguration {
         let yaml = """

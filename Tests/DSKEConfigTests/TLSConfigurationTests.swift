@@ -4,7 +4,8 @@ import DSKEConfig
 
 /// The `tls` section of a client and the `certificate_identity` of an encryptor: resolved paths,
 /// defaults, and refusals with their place.
-struct TLSConfigurationTests {
+/// A class, so that its deinit removes the scratch directory after each test.
+final class TLSConfigurationTests {
     let directory: String
 
     init() throws {
@@ -14,6 +15,8 @@ struct TLSConfigurationTests {
             FileManager.default.createFile(atPath: "\(directory)/\(file)", contents: Data("x".utf8))
         }
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     func parse(_ clients: String, checkFiles: Bool = true) throws(ConfigError) -> DSKEConfiguration {
         let yaml = "base_port: 9000\nmin_nr_shares: 1\nhubs:\n  - name: hank\nclients:\n" + clients
