@@ -56,6 +56,7 @@ final class PendingBatch: @unchecked Sendable {
     /// Every share of the batch, in order.
     var shares: [PendingShare] { keyIDs.indices.map { PendingShare(batch: self, position: $0) } }
 
+    /// Valid only while the caller keeps this batch alive: use `PendingShare.withValue`.
     func value(at position: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: values[(position * shareSize)..<((position + 1) * shareSize)])
     }
