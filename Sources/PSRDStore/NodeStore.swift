@@ -27,8 +27,8 @@ public actor NodeStore {
 
     public static let defaultReserveChunk = 64 * 1024
 
-    /// The largest single write that puts bytes into a block file (whoever writes it: this
-    /// store, an importer staging a block). Blocks are memory-mapped, and Linux maps a whole
+    /// The largest single write that puts bytes into a block file this store writes (the bundle
+    /// importer writes 64 KiB pieces, for speed). Blocks are memory-mapped, and Linux maps a whole
     /// page-cache folio into the process on a fault. On the kernels we run (6.18, ext4) a folio
     /// made by one large write() can be 1 MiB, so the first pad of a fresh 2 MB block put 1 MiB
     /// of it in the node's resident set (a client under batch load: 8.7 MB over 10 blocks, 64.9
