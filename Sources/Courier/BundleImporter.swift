@@ -80,16 +80,7 @@ public struct BundleImporter: Sendable {
                     if current >= 0 { try FileIO.sync(descriptors[current], path: paths[current]) }
                     current = block
                 }
-                // A write's size becomes the size of the page-cache folios a node maps when it
-                // touches the block (NodeStore.blockWritePiece), and a bundle's chunks may be up to
-                // 16 MiB. Pieces of the default chunk size: 16 KiB ones, as the store writes, cost
-                // imports into tmpfs a quarter of their speed; these map at most 192 KiB a touch.
-                var offset = 0
-                while offset < bytes.count {
-                    let end = min(bytes.count, offset + BundleFormat.defaultChunkSize)
-                    try FileIO.writeAll(descriptors[block], UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), path: paths[block])
-                    offset = end
-                }
+                try FileIO.writeAll(descriptors[block], bytes, path: paths[block], piece: NodeStore.blockWritePiece)
             }
             try FileIO.sync(descriptors[current], path: paths[current])
             closeAll()

@@ -18,12 +18,13 @@ enum FileIO {
         }
     }
 
-    /// Writes every byte (retrying short writes and EINTR).
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(BundleError) {
+    /// Writes every byte (retrying short writes and EINTR), at most `piece` bytes per write(2).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String,
+                         piece: Int = Int.max) throws(BundleError) {
         guard var base = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
-            let n = write(fd, base, remaining)
+            let n = write(fd, base, min(remaining, piece))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw fail("write", path)

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import PSRDStore
 
 /// Writes an import's staging files on a thread of its own, from a few reused 1 MiB buffers,
 /// so that reading and decrypting the bundle (one core) and writing the blocks (the other)
@@ -117,7 +118,8 @@ final class ImportWriter: @unchecked Sendable {
     private func write(_ item: Item) -> BundleError? {
         let fd = descriptors[item.file]
         do {
-            try FileIO.writeAll(fd, UnsafeRawBufferPointer(rebasing: buffers[item.buffer][0..<item.count]), path: paths[item.file])
+            try FileIO.writeAll(fd, UnsafeRawBufferPointer(rebasing: buffers[item.buffer][0..<item.count]), path: paths[item.file],
+                                piece: NodeStore.blockWritePiece)
         } catch {
             return error
         }

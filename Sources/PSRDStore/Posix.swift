@@ -49,11 +49,14 @@ enum Posix {
         return fd
     }
 
+    /// Writes every byte (retrying short writes and EINTR), at most `NodeStore.blockWritePiece`
+    /// per pwrite(2): every file written here is a block file or one being wiped.
     static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, at offset: Int, path: String) throws(StoreError) {
         let failure: Int32? = bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + done))
+                let n = pwrite(fd, raw.baseAddress! + done, min(raw.count - done, NodeStore.blockWritePiece),
+                               off_t(offset + done))
                 if n < 0 {
                     if errno == EINTR { continue }
                     return errno
@@ -108,17 +111,11 @@ enum Posix {
         if unlink(path) != 0 && errno != ENOENT { throw fail("unlink", path) }
     }
 
-    /// Creates (or truncates) `path` with mode 0600, writes `bytes` in pieces of
-    /// `NodeStore.blockWritePiece` (see there) and syncs the file.
+    /// Creates (or truncates) `path` with mode 0600, writes `bytes` and syncs the file.
     static func writeSynced(_ path: String, _ bytes: [UInt8]) throws(StoreError) {
         let fd = try openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + NodeStore.blockWritePiece)
-            try writeAll(fd, bytes[offset..<end], at: offset, path: path)
-            offset = end
-        }
+        try writeAll(fd, bytes[...], at: 0, path: path)
         try syncFile(fd, path: path)
     }
 
